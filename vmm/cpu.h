@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The MIPS64 Release 2 CPU core: architectural state, CP0, TLB and the
+ * interpreter. One core serves every backend; the emulation backend runs
+ * it, the kmod backend uses its decoder and state layout.
+ */
+#ifndef MVM_CPU_H
+#define MVM_CPU_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+
+#define CPU_TLB_ENTRIES		64
+#define CPU_SEGBITS		40
+#define CPU_PABITS		36
+/* The DTB advertises CPU_CLOCK_HZ; Count runs at half of it, as the kernel expects. */
+#define CPU_CLOCK_HZ		200000000ULL
+#define CPU_COUNT_HZ		(CPU_CLOCK_HZ / 2)
+
+/* Cause.ExcCode values */
+enum exc_code {
+	EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4,
+	EXC_ADES = 5, EXC_IBE = 6, EXC_DBE = 7, EXC_SYS = 8, EXC_BP = 9,
+	EXC_RI = 10, EXC_CPU = 11, EXC_OV = 12, EXC_TR = 13, EXC_FPE = 15,
+	EXC_WATCH = 23, EXC_MCHECK = 24,
+};
+
+/* Why cpu__run() returned to its caller. */
+enum cpu_exit {
+	CPU_EXIT_KICK,		/* cpu__kick(): the VMM wants attention */
+	CPU_EXIT_POWEROFF,	/* WAIT with interrupts disabled: the guest is done */
+	CPU_EXIT_HALT,		/* a fatal state the guest cannot leave */
+};
+
+struct tlb_entry {
+	uint64_t pagemask;
+	uint64_t entryhi;	/* R | VPN2 | ASID as written */
+	uint64_t entrylo[2];
+	uint64_t cmp_mask;	/* virtual address bits compared, from pagemask */
+	bool global;
+};
+
+struct cp0 {
+	uint64_t index, random_seed, entrylo[2], context, pagemask, wired;
+	uint64_t hwrena, badvaddr, entryhi, compare, status, intctl, srsctl;
+	uint64_t cause, epc, prid, ebase, config[8], lladdr, xcontext;
+	uint64_t errorepc, desave, userlocal, kscratch[8];
+	uint64_t count_offset;	/* Count = host time based count + offset */
+};
+
+/* A decoded instruction of a translated block. */
+struct insn {
+	uint32_t raw;
+	uint16_t op;
+	uint8_t rs, rt, rd, sa;
+	int64_t imm;
+};
+
+struct block;
+
+struct soft_tlb_entry {
+	uint64_t tag;		/* virtual page | 1 when valid */
+	uintptr_t addend;	/* host address = guest virtual + addend */
+};
+
+#define SOFT_TLB_BITS	8
+#define SOFT_TLB_SIZE	(1u << SOFT_TLB_BITS)
+enum { ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH, ACCESS_KINDS };
+enum { MODE_KERNEL, MODE_SUPERVISOR, MODE_USER, MODE_KINDS };
+
+struct cpu {
+	uint64_t gpr[32];
+	uint64_t pc;
+	uint64_t hi, lo;
+	struct cp0 cp0;
+	struct tlb_entry tlb[CPU_TLB_ENTRIES];
+
+	int id;
+	struct bus *bus;
+	int mode;		/* MODE_*, derived from Status */
+
+	/* LL/SC: a pending link and the value LL saw (SC does a host CAS). */
+	bool llbit;
+	uint64_t ll_pa;
+	uint64_t ll_value;
+
+	/* Interrupt lines IP2..IP7 raised by devices from any thread. */
+	_Atomic uint32_t irq_lines;
+	_Atomic bool kick;
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;
+
+	/* interpreter state */
+	struct soft_tlb_entry stlb[MODE_KINDS][ACCESS_KINDS][SOFT_TLB_SIZE];
+	struct block **blocks;	/* direct-mapped by physical PC */
+	uint64_t insn_count;	/* instructions retired, for statistics */
+	uint64_t exc_count;
+	bool exception;		/* set by cpu__exception() within an instruction */
+	bool in_wait;
+};
+
+struct cpu *cpu__create(struct bus *bus, int id);
+void cpu__destroy(struct cpu *cpu);
+/* Architectural reset, then start at pc in kernel mode. */
+void cpu__reset(struct cpu *cpu, uint64_t pc);
+/* Run until something needs the VMM (see enum cpu_exit). Thread: the vCPU's. */
+enum cpu_exit cpu__run(struct cpu *cpu);
+/* Any thread: set hardware interrupt line ip (2..6) to level. */
+void cpu__set_irq(struct cpu *cpu, int ip, bool level);
+/* Any thread: make cpu__run() return CPU_EXIT_KICK soon, waking a WAIT. */
+void cpu__kick(struct cpu *cpu);
+/* Read the 64-bit Count register as the guest would see it. */
+uint32_t cpu__count(struct cpu *cpu);
+/* Dump registers to stderr, for fatal errors and debugging. */
+void cpu__dump(struct cpu *cpu);
+
+/* Invalidate translated code in guest physical [pa, pa + len). */
+void cpu__invalidate_code(struct cpu *cpu, uint64_t pa, uint64_t len);
+
+#endif
