@@ -1,0 +1,117 @@
+#!/bin/bash
+# Boots the default guest (the stock Debian mips64r2el kernel and the busybox
+# initramfs) on QEMU's malta board as a reference for mvm. QEMU 7.2 has no
+# machine that hands a kernel UHI arguments, so a boot stub of our own
+# (qemu-stub.S) runs from the flash and enters the kernel with a0 = -2 and
+# a1 = the DTB (qemu-malta.dts); kernel, DTB and initrd are placed in RAM with
+# QEMU's generic loader.
+#
+# usage: bench/qemu-boot.sh [--vmlinuz] [--kernel FILE] [--initrd FILE]
+#                           [--append CMDLINE] [--] [QEMU ARGS...]
+#   --vmlinuz   enter vmlinuz's own decompressor (the ELF entry) instead of the
+#               raw kernel decompressed on the host
+#   QEMU ARGS   passed through, e.g. -d int,guest_errors -D /tmp/q.log
+# The console is stdio (Ctrl-a x quits). Run `bench/qemu-boot.sh --prepare`
+# to build the boot files only.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${MVM_CACHE:-$HOME/.cache/mvm}
+OUT=${MVM_BENCH_OUT:-$ROOT/build/bench/qemu}
+CROSS=${CROSS:-mips64el-linux-gnuabi64-}
+QEMU=${QEMU:-qemu-system-mips64el}
+
+KERNEL=$CACHE/guest/vmlinuz
+INITRD=$CACHE/guest/initramfs.cpio.gz
+APPEND="console=ttyS0,115200"
+MODE=raw
+PREPARE=0
+
+# Physical layout in malta's 256 MiB of low RAM.
+RAM_MB=256
+KERNEL_RAW_PHYS=0x00100000	# the raw image is linked at 0xffffffff80100000
+INITRD_PHYS=0x0c000000
+DTB_PHYS=0x0ff00000
+DTB_HI=0x8ff0			# ckseg0 address 0xffffffff8ff00000, upper half
+
+die() { echo "qemu-boot: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--vmlinuz) MODE=vmlinuz ;;
+	--kernel) KERNEL=$2; shift ;;
+	--initrd) INITRD=$2; shift ;;
+	--append) APPEND=$2; shift ;;
+	--prepare) PREPARE=1 ;;
+	--) shift; break ;;
+	*) break ;;
+	esac
+	shift
+done
+[ -f "$KERNEL" ] || die "no kernel $KERNEL (run make guest)"
+[ -f "$INITRD" ] || die "no initrd $INITRD (run make guest)"
+mkdir -p "$OUT"
+
+# The raw kernel: the XZ stream inside vmlinuz. The magic FD 37 7A 58 5A 00
+# occurs twice; the first is a constant in the decompressor, the second
+# starts the payload.
+raw=$OUT/vmlinux.bin
+if [ ! -s "$raw" ] || [ "$KERNEL" -nt "$raw" ]; then
+	off=$(LC_ALL=C grep -obUaP '\xFD\x37\x7A\x58\x5A\x00' "$KERNEL" |
+		sed -n 2p | cut -d: -f1)
+	[ -n "$off" ] || die "$KERNEL: no XZ payload"
+	tail -c +$((off + 1)) "$KERNEL" | xz -dc --single-stream > "$raw.tmp" ||
+		die "$KERNEL: XZ payload does not decode"
+	mv "$raw.tmp" "$raw"
+fi
+
+# vmlinuz itself: its one PT_LOAD segment as a raw blob at its physical
+# address (ckseg0 minus 0xffffffff80000000); the entry is the segment start.
+zimg=$OUT/vmlinuz.bin
+zinfo=$(${CROSS}readelf -lW "$KERNEL" | awk '$1 == "LOAD" { print $2, $3, $5; exit }')
+read -r zoff zvaddr zfilesz <<< "$zinfo"
+zentry=$(${CROSS}readelf -hW "$KERNEL" | awk '/Entry point/ { print $4 }')
+[ "$zentry" = "$zvaddr" ] || die "$KERNEL: entry $zentry is not the segment start $zvaddr"
+if [ ! -s "$zimg" ] || [ "$KERNEL" -nt "$zimg" ]; then
+	tail -c +$((zoff + 1)) "$KERNEL" | head -c $((zfilesz)) > "$zimg"
+fi
+
+if [ $MODE = raw ]; then
+	kimg=$raw kphys=$KERNEL_RAW_PHYS entry_hi=0x8010
+else
+	kimg=$zimg
+	kphys=$(printf '0x%x' $((zvaddr & 0x1fffffff)))
+	[ $((zvaddr & 0xffff)) -eq 0 ] || die "entry $zvaddr is not 64 KiB aligned"
+	entry_hi=$(printf '0x%x' $(((zvaddr >> 16) & 0xffff)))
+fi
+
+# The stub, assembled per entry point, then word-swapped because malta swaps
+# the bytes of every 32-bit flash word in little-endian mode.
+stub=$OUT/stub-$MODE.bin
+if [ ! -s "$stub" ] || [ "$ROOT/bench/qemu-stub.S" -nt "$stub" ]; then
+	${CROSS}as -mips64r2 -EL --defsym DTB_HI=$DTB_HI --defsym ENTRY_HI=$entry_hi \
+		-o "$OUT/stub-$MODE.o" "$ROOT/bench/qemu-stub.S"
+	${CROSS}ld -EL -Ttext=0xffffffffbfc00000 -e _start \
+		-o "$OUT/stub-$MODE.elf" "$OUT/stub-$MODE.o"
+	${CROSS}objcopy -O binary -j .text "$OUT/stub-$MODE.elf" "$OUT/stub-$MODE.le"
+	objcopy -I binary -O binary --reverse-bytes=4 "$OUT/stub-$MODE.le" "$stub"
+fi
+
+# The DTB, with /chosen filled in for this initrd and command line.
+dtb=$OUT/malta.dtb
+isize=$(stat -c %s "$INITRD")
+dtc -q -I dts -O dtb -o "$dtb" "$ROOT/bench/qemu-malta.dts"
+fdtput -t s "$dtb" /chosen bootargs "$APPEND"
+fdtput -t x "$dtb" /chosen linux,initrd-start $(printf '%x' $((INITRD_PHYS)))
+fdtput -t x "$dtb" /chosen linux,initrd-end $(printf '%x' $((INITRD_PHYS + isize)))
+[ $((INITRD_PHYS + isize)) -le $((DTB_PHYS)) ] || die "initrd too large"
+
+[ $PREPARE -eq 0 ] || exit 0
+
+exec "$QEMU" -M malta -cpu MIPS64R2-generic -m $RAM_MB -smp 1 \
+	-display none -vga none -net none -monitor none \
+	-serial null -serial null -serial mon:stdio \
+	-bios "$stub" \
+	-device loader,file="$kimg",addr=$kphys,force-raw=on \
+	-device loader,file="$INITRD",addr=$INITRD_PHYS,force-raw=on \
+	-device loader,file="$dtb",addr=$DTB_PHYS,force-raw=on \
+	"$@"
