@@ -12,6 +12,15 @@
 
 #define BUS_MAX_DEVICES 64
 
+/*
+ * Devices live in [BUS_MMIO_START, BUS_MMIO_END). Guests with more RAM than
+ * fits below it get the rest above it: the host mapping stays one piece
+ * (guest physical pa is at ram + pa) and its pages inside the window are
+ * simply never used, so RAM is everything below ram_size but the window.
+ */
+#define BUS_MMIO_START	0x1e000000ULL
+#define BUS_MMIO_END	0x20000000ULL
+
 struct device;
 
 struct bus {
@@ -19,9 +28,20 @@ struct bus {
 	uint64_t ram_size;
 	struct device *devices[BUS_MAX_DEVICES];
 	int nr_devices;
+	/*
+	 * Which RAM pages hold translated guest code, shared by all vCPUs and
+	 * owned by the CPU core (vmm/code_cache.c). Anything that writes guest
+	 * RAM behind the CPU's back (device DMA, the loader) must call
+	 * code_cache__invalidate() so stale translations are dropped.
+	 */
+	struct code_cache *code;
 };
 
-int bus__init(struct bus *bus, uint64_t ram_size);
+/*
+ * Maps guest RAM: mem_size bytes of memory for the guest, so ram_size is
+ * mem_size plus the MMIO window when mem_size reaches into it.
+ */
+int bus__init(struct bus *bus, uint64_t mem_size);
 void bus__exit(struct bus *bus);
 /* Returns 0, or -1 when the range overlaps RAM or another device. */
 int bus__add_device(struct bus *bus, struct device *dev);
@@ -38,7 +58,8 @@ bool bus__mmio_write(struct bus *bus, uint64_t pa, unsigned int size,
 static inline bool bus__is_ram(const struct bus *bus, uint64_t pa,
 			       unsigned int size)
 {
-	return pa < bus->ram_size && size <= bus->ram_size - pa;
+	return pa < bus->ram_size && size <= bus->ram_size - pa &&
+	       (pa + size <= BUS_MMIO_START || pa >= BUS_MMIO_END);
 }
 
 #endif

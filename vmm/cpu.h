@@ -57,6 +57,7 @@ struct insn {
 	uint32_t raw;
 	uint16_t op;
 	uint8_t rs, rt, rd, sa;
+	uint8_t flags;
 	int64_t imm;
 };
 
@@ -91,6 +92,7 @@ struct cpu {
 	/* Interrupt lines IP2..IP7 raised by devices from any thread. */
 	_Atomic uint32_t irq_lines;
 	_Atomic bool kick;
+	_Atomic bool kick_irq;	/* an interrupt line changed */
 	pthread_mutex_t wait_lock;
 	pthread_cond_t wait_cond;
 
@@ -100,7 +102,19 @@ struct cpu {
 	uint64_t insn_count;	/* instructions retired, for statistics */
 	uint64_t exc_count;
 	bool exception;		/* set by cpu__exception() within an instruction */
+	bool in_delay_slot;	/* executing the delay slot of the branch at pc - 4 */
+	bool pending_branch;	/* a branch's delay slot sits on the next page */
+	uint64_t branch_target;
 	bool in_wait;
+	uint32_t timer_last;	/* Count when the timer was last checked */
+	unsigned int poll_countdown;
+	uint64_t consecutive_exceptions;
+	bool refill;		/* the pending TLB exception is a refill */
+	bool xtlb_refill;	/* ... through the XTLB refill vector */
+	bool ops64;		/* 64-bit operations enabled in the current mode */
+	bool code_written;	/* a store hit translated code: end the block */
+	bool halted;		/* a fatal state: cpu__run() returns CPU_EXIT_HALT */
+	const char *halt_reason;
 };
 
 struct cpu *cpu__create(struct bus *bus, int id);

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by the CPU core's files; nothing outside vmm/cpu*.c,
+ * cp0.c, tlb.c, interp.c and code_cache.c should include this. */
+#ifndef MVM_CPU_INTERNAL_H
+#define MVM_CPU_INTERNAL_H
+
+#include "cpu.h"
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+/* Status bits */
+#define ST_IE		(1ull << 0)
+#define ST_EXL		(1ull << 1)
+#define ST_ERL		(1ull << 2)
+#define ST_KSU_SHIFT	3
+#define ST_KSU		(3ull << 3)
+#define ST_UX		(1ull << 5)
+#define ST_SX		(1ull << 6)
+#define ST_KX		(1ull << 7)
+#define ST_IM_SHIFT	8
+#define ST_IM		(0xffull << 8)
+#define ST_NMI		(1ull << 19)
+#define ST_SR		(1ull << 20)
+#define ST_BEV		(1ull << 22)
+#define ST_CU0		(1ull << 28)
+
+/* Cause bits */
+#define CAUSE_EXC_SHIFT	2
+#define CAUSE_EXC	(0x1full << 2)
+#define CAUSE_IP_SHIFT	8
+#define CAUSE_IP	(0xffull << 8)
+#define CAUSE_IV	(1ull << 23)
+#define CAUSE_CE_SHIFT	28
+#define CAUSE_CE	(3ull << 28)
+#define CAUSE_TI	(1ull << 30)
+#define CAUSE_BD	(1ull << 31)
+
+#define ENTRYHI_ASID	0xffull
+#define ENTRYLO_G	1ull
+#define ENTRYLO_V	2ull
+#define ENTRYLO_D	4ull
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1ull << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+
+/* CP0 register numbers */
+enum {
+	CP0_INDEX = 0, CP0_RANDOM = 1, CP0_ENTRYLO0 = 2, CP0_ENTRYLO1 = 3,
+	CP0_CONTEXT = 4, CP0_PAGEMASK = 5, CP0_WIRED = 6, CP0_HWRENA = 7,
+	CP0_BADVADDR = 8, CP0_COUNT = 9, CP0_ENTRYHI = 10, CP0_COMPARE = 11,
+	CP0_STATUS = 12, CP0_CAUSE = 13, CP0_EPC = 14, CP0_PRID = 15,
+	CP0_CONFIG = 16, CP0_LLADDR = 17, CP0_XCONTEXT = 20, CP0_DEBUG = 23,
+	CP0_ERROREPC = 30, CP0_DESAVE = 31,
+};
+
+/* exception.c / cpu.c */
+void cpu__exception(struct cpu *cpu, enum exc_code code);
+void cpu__address_error(struct cpu *cpu, uint64_t va, bool store);
+void cpu__cop_unusable(struct cpu *cpu, int cop);
+void cpu__update_mode(struct cpu *cpu);
+bool cpu__ops64_enabled(const struct cpu *cpu);
+uint64_t cpu__host_count(struct cpu *cpu);
+void cpu__poll_timer(struct cpu *cpu);
+
+/* cp0.c */
+void cp0__reset(struct cpu *cpu);
+uint64_t cp0__read(struct cpu *cpu, int reg, int sel);
+/* Returns true when the write may change translation, mode or interrupts. */
+bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t value);
+
+/* tlb.c */
+enum translate_result { TR_OK, TR_ADDRESS_ERROR, TR_REFILL, TR_INVALID, TR_MODIFIED };
+enum translate_result tlb__translate(struct cpu *cpu, uint64_t va, int access,
+				     uint64_t *pa, bool *cacheable_ram_ok);
+/* Translate or raise the matching exception; false when one was raised. */
+bool tlb__translate_or_raise(struct cpu *cpu, uint64_t va, int access, uint64_t *pa,
+			     bool *soft_tlb_ok);
+void tlb__probe(struct cpu *cpu);
+void tlb__read(struct cpu *cpu);
+void tlb__write(struct cpu *cpu, int index);
+void tlb__write_random(struct cpu *cpu);
+void tlb__flush_soft(struct cpu *cpu);
+void tlb__flush_soft_store_page(struct cpu *cpu, uint64_t pa);
+void tlb__recompute(struct tlb_entry *e);
+
+/* code_cache.c */
+struct code_cache *code_cache__get(struct bus *bus);
+void code_cache__free(struct bus *bus);
+uint32_t code_cache__generation(struct code_cache *cc, uint64_t pa);
+/* Marks pa's page as holding code; returns true if it did not before. */
+bool code_cache__mark(struct code_cache *cc, uint64_t pa);
+bool code_cache__is_code(struct code_cache *cc, uint64_t pa);
+void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
+
+/* interp.c */
+void interp__init(struct cpu *cpu);
+void interp__exit(struct cpu *cpu);
+/* Execute one block at cpu->pc (interrupts are checked between blocks). */
+void interp__run_block(struct cpu *cpu);
+
+/* Memory access helpers shared by the interpreter (interp.c) */
+bool mem__load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val);
+bool mem__store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val);
+
+#endif

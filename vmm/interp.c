@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interpreter: guest code is decoded once per basic block into an
+ * array of pre-decoded instructions, kept in a direct-mapped cache keyed by
+ * physical address, and validated against the page's code generation (see
+ * code_cache.c) before each use. Loads and stores go through a soft TLB
+ * that maps a guest virtual page straight to host memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+#include "decode.h"
+
+#define BLOCK_CACHE_BITS	16
+#define BLOCK_CACHE_SIZE	(1u << BLOCK_CACHE_BITS)
+#define BLOCK_MAX_INSNS		64
+
+struct block {
+	uint64_t pa;
+	uint32_t generation;
+	uint32_t n;
+	struct insn insns[];
+};
+
+void interp__init(struct cpu *cpu)
+{
+	cpu->blocks = calloc(BLOCK_CACHE_SIZE, sizeof(*cpu->blocks));
+}
+
+void interp__exit(struct cpu *cpu)
+{
+	if (!cpu->blocks)
+		return;
+	for (unsigned int i = 0; i < BLOCK_CACHE_SIZE; i++)
+		free(cpu->blocks[i]);
+	free(cpu->blocks);
+	cpu->blocks = NULL;
+}
+
+/* ---- memory access ---------------------------------------------------- */
+
+static inline struct soft_tlb_entry *stlb_entry(struct cpu *cpu, int access, uint64_t va)
+{
+	return &cpu->stlb[cpu->mode][access][(va >> PAGE_SHIFT) & (SOFT_TLB_SIZE - 1)];
+}
+
+static void stlb_fill(struct cpu *cpu, int access, uint64_t va, uint64_t pa)
+{
+	struct soft_tlb_entry *e = stlb_entry(cpu, access, va);
+
+	e->tag = va & PAGE_MASK;
+	e->addend = (uintptr_t)cpu->bus->ram + (pa & PAGE_MASK) - (va & PAGE_MASK);
+}
+
+static inline uint64_t host_read(const void *p, unsigned int size)
+{
+	switch (size) {
+	case 1: return *(const uint8_t *)p;
+	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	}
+}
+
+static inline void host_write(void *p, unsigned int size, uint64_t v)
+{
+	switch (size) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
+static bool mem__load_slow(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val)
+{
+	uint64_t pa;
+	bool soft_ok;
+
+	if (!tlb__translate_or_raise(cpu, va, ACCESS_LOAD, &pa, &soft_ok))
+		return false;
+	if (bus__is_ram(cpu->bus, pa, size)) {
+		if (soft_ok)
+			stlb_fill(cpu, ACCESS_LOAD, va, pa);
+		*val = host_read(cpu->bus->ram + pa, size);
+		return true;
+	}
+	if (bus__mmio_read(cpu->bus, pa, size, val))
+		return true;
+	cpu__exception(cpu, EXC_DBE);
+	return false;
+}
+
+static bool mem__store_slow(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
+{
+	struct code_cache *cc = cpu->bus->code;
+	uint64_t pa;
+	bool soft_ok;
+
+	if (!tlb__translate_or_raise(cpu, va, ACCESS_STORE, &pa, &soft_ok))
+		return false;
+	if (bus__is_ram(cpu->bus, pa, size)) {
+		if (code_cache__is_code(cc, pa)) {
+			code_cache__invalidate(cpu->bus, pa, size);
+			cpu->code_written = true;
+		}
+		if (soft_ok)
+			stlb_fill(cpu, ACCESS_STORE, va, pa);
+		host_write(cpu->bus->ram + pa, size, val);
+		return true;
+	}
+	if (bus__mmio_write(cpu->bus, pa, size, val))
+		return true;
+	cpu__exception(cpu, EXC_DBE);
+	return false;
+}
+
+static inline bool load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val)
+{
+	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_LOAD, va);
+
+	if (unlikely(va & (size - 1))) {
+		cpu__address_error(cpu, va, false);
+		return false;
+	}
+	if (likely(e->tag == (va & PAGE_MASK))) {
+		*val = host_read((const void *)(uintptr_t)(va + e->addend), size);
+		return true;
+	}
+	return mem__load_slow(cpu, va, size, val);
+}
+
+static inline bool store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
+{
+	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_STORE, va);
+
+	if (unlikely(va & (size - 1))) {
+		cpu__address_error(cpu, va, true);
+		return false;
+	}
+	if (likely(e->tag == (va & PAGE_MASK))) {
+		host_write((void *)(uintptr_t)(va + e->addend), size, val);
+		return true;
+	}
+	return mem__store_slow(cpu, va, size, val);
+}
+
+bool mem__load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val)
+{
+	return load(cpu, va, size, val);
+}
+
+bool mem__store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
+{
+	return store(cpu, va, size, val);
+}
+
+/* ---- translated blocks -------------------------------------------------- */
+
+static bool fetch_pa(struct cpu *cpu, uint64_t pc, uint64_t *pa)
+{
+	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_FETCH, pc);
+	bool soft_ok;
+
+	if (unlikely(pc & 3)) {
+		cpu__address_error(cpu, pc, false);
+		return false;
+	}
+	if (likely(e->tag == (pc & PAGE_MASK))) {
+		*pa = pc + e->addend - (uintptr_t)cpu->bus->ram;
+		return true;
+	}
+	if (!tlb__translate_or_raise(cpu, pc, ACCESS_FETCH, pa, &soft_ok))
+		return false;
+	if (!bus__is_ram(cpu->bus, *pa, 4)) {
+		cpu__exception(cpu, EXC_IBE);
+		return false;
+	}
+	if (soft_ok)
+		stlb_fill(cpu, ACCESS_FETCH, pc, *pa);
+	return true;
+}
+
+static struct block *block__translate(struct cpu *cpu, uint64_t pa, uint32_t generation)
+{
+	struct insn insns[BLOCK_MAX_INSNS + 1];
+	uint64_t page_end = (pa & PAGE_MASK) + PAGE_SIZE;
+	uint32_t n = 0;
+	struct block *b;
+
+	while (n < BLOCK_MAX_INSNS && pa + 4 * n < page_end) {
+		struct insn *in = &insns[n++];
+		uint32_t raw;
+
+		memcpy(&raw, cpu->bus->ram + pa + 4 * (n - 1), 4);
+		decode(raw, in);
+		if (in->flags & INSN_BRANCH) {
+			/* The delay slot belongs to the block if it is on the page. */
+			if (pa + 4 * n < page_end) {
+				memcpy(&raw, cpu->bus->ram + pa + 4 * n, 4);
+				decode(raw, &insns[n++]);
+			}
+			break;
+		}
+		if (in->flags & INSN_ENDS_BLOCK)
+			break;
+	}
+	b = malloc(sizeof(*b) + n * sizeof(struct insn));
+	if (!b)
+		return NULL;
+	b->pa = pa;
+	b->generation = generation;
+	b->n = n;
+	memcpy(b->insns, insns, n * sizeof(struct insn));
+	return b;
+}
+
+static struct block *block__lookup(struct cpu *cpu)
+{
+	struct code_cache *cc = cpu->bus->code;
+	struct block **slot, *b;
+	uint32_t gen;
+	uint64_t pa;
+
+	if (!fetch_pa(cpu, cpu->pc, &pa))
+		return NULL;
+	slot = &cpu->blocks[(pa >> 2) & (BLOCK_CACHE_SIZE - 1)];
+	b = *slot;
+	gen = code_cache__generation(cc, pa);
+	if (likely(b && b->pa == pa && b->generation == gen))
+		return b;
+	if (code_cache__mark(cc, pa))
+		tlb__flush_soft_store_page(cpu, pa);
+	gen = code_cache__generation(cc, pa);
+	free(b);
+	*slot = block__translate(cpu, pa, gen);
+	if (!*slot) {
+		cpu->halted = true;
+		cpu->halt_reason = "out of memory translating guest code";
+	}
+	return *slot;
+}
+
+/* ---- execution --------------------------------------------------------- */
+
+enum exec_result {
+	EX_NEXT,	/* continue with the next instruction */
+	EX_STOP,	/* cpu->pc is set (exception or a change of state) */
+	EX_BRANCH,	/* branch: cpu->branch_target set, delay slot follows */
+	EX_SKIP,	/* branch-likely not taken: the delay slot is annulled */
+};
+
+#include "interp_exec.h"
+
+static void interp__finish_branch(struct cpu *cpu, const struct block *b, uint32_t i,
+				  uint64_t pc)
+{
+	uint64_t target = cpu->branch_target;
+
+	if (i + 1 >= b->n) {
+		/* The delay slot is on the next page: run it on its own. */
+		cpu->pending_branch = true;
+		cpu->pc = pc + 4;
+		return;
+	}
+	cpu->pc = pc + 4;
+	cpu->in_delay_slot = true;
+	exec_one(cpu, &b->insns[i + 1], pc + 4);
+	cpu->gpr[0] = 0;
+	cpu->in_delay_slot = false;
+	if (!cpu->exception)
+		cpu->pc = target;
+}
+
+static void interp__run_pending_delay_slot(struct cpu *cpu)
+{
+	uint64_t target = cpu->branch_target;
+	struct insn in;
+	uint64_t pa;
+	uint32_t raw;
+
+	cpu->pending_branch = false;
+	cpu->in_delay_slot = true;
+	if (!fetch_pa(cpu, cpu->pc, &pa)) {
+		cpu->in_delay_slot = false;
+		return;
+	}
+	memcpy(&raw, cpu->bus->ram + pa, 4);
+	decode(raw, &in);
+	exec_one(cpu, &in, cpu->pc);
+	cpu->gpr[0] = 0;
+	cpu->in_delay_slot = false;
+	cpu->insn_count++;
+	if (!cpu->exception)
+		cpu->pc = target;
+}
+
+void interp__run_block(struct cpu *cpu)
+{
+	const struct block *b;
+	uint64_t pc;
+	uint32_t i;
+
+	cpu->exception = false;
+	cpu->code_written = false;
+	if (unlikely(cpu->pending_branch)) {
+		interp__run_pending_delay_slot(cpu);
+		return;
+	}
+	b = block__lookup(cpu);
+	if (!b)
+		return;
+	pc = cpu->pc;
+	for (i = 0; i < b->n; i++, pc += 4) {
+		enum exec_result r;
+
+		cpu->pc = pc;
+		r = exec_one(cpu, &b->insns[i], pc);
+		cpu->gpr[0] = 0;
+		if (likely(r == EX_NEXT)) {
+			if (unlikely(cpu->code_written)) {
+				/* The rest of this block may be stale. */
+				cpu->pc = pc + 4;
+				cpu->insn_count += i + 1;
+				return;
+			}
+			continue;
+		}
+		if (r == EX_BRANCH) {
+			interp__finish_branch(cpu, b, i, pc);
+			i += 2;
+		} else if (r == EX_SKIP) {
+			cpu->pc = pc + 8;
+			i += 1;
+		} else {
+			i += 1;
+		}
+		cpu->insn_count += i;
+		if (!cpu->exception)
+			cpu->consecutive_exceptions = 0;
+		return;
+	}
+	cpu->pc = pc;
+	cpu->insn_count += i;
+	cpu->consecutive_exceptions = 0;
+}
