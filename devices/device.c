@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "board.h"
+#include "device.h"
+
+void device__set_irq(struct device *dev, int level)
+{
+	if (dev->irq < 0 || !dev->board)
+		return;
+	board__set_irq(dev->board, dev, level != 0);
+}

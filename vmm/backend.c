@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "log.h"
+
+#define MVM_DEVICE "/dev/mvm"
+
+/* Backends this VMM has, in the order `auto` prefers them. */
+static const struct backend *const backends[] = {
+	&backend_emu,
+};
+
+static const struct backend *backend__by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+const struct backend *backend__select(const char *name)
+{
+	const struct backend *b;
+	size_t i;
+
+	if (!strcmp(name, "auto")) {
+		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+			if (backends[i]->available())
+				return backends[i];
+		pr_err("no backend can run on this host");
+		return NULL;
+	}
+	b = backend__by_name(name);
+	if (!b && !strcmp(name, "kmod")) {
+		if (access(MVM_DEVICE, F_OK))
+			pr_err("--backend kmod: %s does not exist (load mvm.ko on a MIPS64 host, or use --backend emu)",
+			       MVM_DEVICE);
+		else
+			pr_err("--backend kmod: this build of mvm has no kmod backend yet; use --backend emu");
+		return NULL;
+	}
+	if (!b) {
+		pr_err("unknown backend '%s'", name);
+		return NULL;
+	}
+	if (!b->available()) {
+		pr_err("--backend %s cannot run on this host", name);
+		return NULL;
+	}
+	return b;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The emulation backend: one host thread per vCPU runs the interpreter.
+ * A vCPU leaves cpu__run() when kicked (the board changed state), when the
+ * guest powers off (WAIT with no way to wake) or when it is stuck; each
+ * exit becomes a board state, which main() turns into the exit status.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "cpu.h"
+#include "log.h"
+
+struct emu_vcpu {
+	struct board *board;
+	struct cpu *cpu;
+	pthread_t thread;
+	bool started;
+};
+
+static struct emu_vcpu emu_vcpus[BOARD_MAX_CPUS];
+
+static bool emu__available(void)
+{
+	return true;	/* the interpreter runs anywhere */
+}
+
+static void *emu__vcpu_thread(void *arg)
+{
+	struct emu_vcpu *v = arg;
+
+	while (board__state(v->board) == BOARD_RUNNING) {
+		switch (cpu__run(v->cpu)) {
+		case CPU_EXIT_KICK:
+			break;	/* the loop condition looks at the board */
+		case CPU_EXIT_POWEROFF:
+			board__request(v->board, BOARD_POWEROFF);
+			break;
+		case CPU_EXIT_HALT:
+			pr_err("vCPU %d is stuck in a fatal state at pc 0x%llx",
+			       v->cpu->id, (unsigned long long)v->cpu->pc);
+			cpu__dump(v->cpu);
+			board__request(v->board, BOARD_HALT);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int emu__init(struct board *board)
+{
+	int i;
+
+	for (i = 0; i < board->nr_cpus; i++) {
+		emu_vcpus[i].board = board;
+		emu_vcpus[i].cpu = board->cpus[i];
+		emu_vcpus[i].started = false;
+	}
+	if (board->nr_cpus > 1)
+		pr_warn("only CPU 0 runs for now: the emulator cannot start secondary CPUs yet");
+	return 0;
+}
+
+static enum board_state emu__run(struct board *board)
+{
+	enum board_state state;
+	int i;
+
+	/* Secondary CPUs wait for SMP support: CPU 0 alone boots the guest. */
+	if (pthread_create(&emu_vcpus[0].thread, NULL, emu__vcpu_thread,
+			   &emu_vcpus[0])) {
+		pr_err("cannot start the vCPU thread");
+		return BOARD_ERROR;
+	}
+	emu_vcpus[0].started = true;
+	state = board__wait(board);
+	for (i = 0; i < board->nr_cpus; i++) {
+		if (!emu_vcpus[i].started)
+			continue;
+		cpu__kick(emu_vcpus[i].cpu);
+		pthread_join(emu_vcpus[i].thread, NULL);
+		emu_vcpus[i].started = false;
+	}
+	return state;
+}
+
+const struct backend backend_emu = {
+	.name = "emu",
+	.available = emu__available,
+	.init = emu__init,
+	.run = emu__run,
+};

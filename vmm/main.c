@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mvm: runs a MIPS64 guest on the virt board. See mvm --help. */
+#include <signal.h>
+
+#include "backend.h"
+#include "board.h"
+#include "cli.h"
+#include "console.h"
+#include "log.h"
+
+static int exit_status(enum board_state state)
+{
+	switch (state) {
+	case BOARD_POWEROFF:
+		return MVM_EXIT_POWEROFF;
+	case BOARD_REBOOT:
+		return MVM_EXIT_REBOOT;
+	case BOARD_HALT:
+		return MVM_EXIT_HALT;
+	case BOARD_QUIT:
+		return MVM_EXIT_QUIT;
+	default:
+		return MVM_EXIT_ERROR;
+	}
+}
+
+static int vm__run(const struct vm_config *cfg)
+{
+	const struct backend *backend = backend__select(cfg->backend);
+	enum board_state state = BOARD_ERROR;
+	struct board *board;
+
+	if (!backend)
+		return MVM_EXIT_ERROR;
+	board = board__create(cfg);
+	if (!board)
+		return MVM_EXIT_ERROR;
+	if (board__load_guest(board, cfg))
+		goto out;
+	if (cfg->dtb_dump) {
+		state = BOARD_POWEROFF;	/* dumped; the guest does not run */
+		goto out;
+	}
+	if (backend->init(board) || console__start(board, board->uart))
+		goto out;
+	state = backend->run(board);
+	if (backend->exit)
+		backend->exit(board);
+out:
+	console__restore();
+	board__destroy(board);
+	return exit_status(state);
+}
+
+int main(int argc, char **argv)
+{
+	struct vm_config cfg;
+	int status = cli__parse(argc, argv, &cfg);
+
+	if (status >= 0)
+		return status;
+	/* A reader that goes away must not kill the guest with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	return vm__run(&cfg);
+}
