@@ -11,8 +11,8 @@
 #   --vmlinuz   enter vmlinuz's own decompressor (the ELF entry) instead of the
 #               raw kernel decompressed on the host
 #   QEMU ARGS   passed through, e.g. -d int,guest_errors -D /tmp/q.log
-# The console is stdio (Ctrl-a x quits). Run `bench/qemu-boot.sh --prepare`
-# to build the boot files only.
+# The console is stdio (Ctrl-a x quits). `--prepare` builds the boot files
+# only; `--print` builds them and prints the QEMU command, one word a line.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${MVM_CACHE:-$HOME/.cache/mvm}
@@ -42,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--initrd) INITRD=$2; shift ;;
 	--append) APPEND=$2; shift ;;
 	--prepare) PREPARE=1 ;;
+	--print) PREPARE=2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -105,9 +106,11 @@ fdtput -t x "$dtb" /chosen linux,initrd-start $(printf '%x' $((INITRD_PHYS)))
 fdtput -t x "$dtb" /chosen linux,initrd-end $(printf '%x' $((INITRD_PHYS + isize)))
 [ $((INITRD_PHYS + isize)) -le $((DTB_PHYS)) ] || die "initrd too large"
 
-[ $PREPARE -eq 0 ] || exit 0
+[ $PREPARE -ne 1 ] || exit 0
+run=exec
+[ $PREPARE -ne 2 ] || run="printf %s\n"
 
-exec "$QEMU" -M malta -cpu MIPS64R2-generic -m $RAM_MB -smp 1 \
+$run "$QEMU" -M malta -cpu MIPS64R2-generic -m $RAM_MB -smp 1 \
 	-display none -vga none -net none -monitor none \
 	-serial null -serial null -serial mon:stdio \
 	-bios "$stub" \

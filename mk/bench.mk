@@ -1,0 +1,33 @@
+# Benchmarks (bench/): not tests, never part of `make check`.
+#   make bench          boot time and instructions per second, QEMU vs mvm
+#   make bench-boot     bench/boot-time (BENCH_RUNS=N, default 3)
+#   make bench-ips      bench/ips/run
+#   make qemu-boot      boots the default guest on QEMU malta (reference)
+# Results are also written to build/bench/results.txt.
+
+BENCH_RUNS ?= 3
+
+.PHONY: bench bench-boot bench-ips bench-build qemu-boot
+
+# The benchmarks measure QEMU even while build/mvm does not build yet.
+bench-build: setup guest
+	@$(MAKE) --no-print-directory all || \
+		echo "bench: build/mvm did not build; mvm gets no numbers" >&2
+
+bench-boot: bench-build
+	@mkdir -p build/bench
+	bench/boot-time -n $(BENCH_RUNS) | tee build/bench/boot-time.txt
+
+bench-ips: bench-build
+	@mkdir -p build/bench
+	bench/ips/run --runs $(BENCH_RUNS) | tee build/bench/ips.txt
+
+bench: bench-boot bench-ips
+	@{ date -u '+%Y-%m-%d %H:%M UTC'; uname -srm; \
+	   grep -m1 'model name' /proc/cpuinfo; nproc; \
+	   qemu-system-mips64el --version | head -1; \
+	   cat build/bench/boot-time.txt build/bench/ips.txt; } > build/bench/results.txt
+	@echo "bench: results in build/bench/results.txt"
+
+qemu-boot: setup guest
+	bench/qemu-boot.sh
