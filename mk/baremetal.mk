@@ -23,7 +23,7 @@ BM_LDFLAGS := -nostdlib -static -Wl,-T,$(BM_RT)/link.ld -Wl,--no-warn-rwx-segmen
 	-Wl,--build-id=none
 BM_PROGS := $(sort $(basename $(notdir $(wildcard $(BM_DIR)/*.c))))
 BM_ELFS := $(BM_PROGS:%=$(BM_OUT)/%.elf)
-BM_RT_SRCS := $(BM_RT)/start.S $(BM_RT)/rt.c
+BM_RT_SRCS := $(BM_RT)/start.S $(BM_RT)/rt.c $(BM_RT)/snippets.S
 BM_RT_HDRS := $(wildcard $(BM_RT)/*.h) $(BM_RT)/link.ld
 
 .PHONY: baremetal

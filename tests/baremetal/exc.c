@@ -8,18 +8,6 @@
 
 const char *bm_name = "exc";
 
-SNIPPET(f_lw) SNIPPET(f_lwu) SNIPPET(f_lh) SNIPPET(f_lhu) SNIPPET(f_ld) SNIPPET(f_lb)
-SNIPPET(f_sw) SNIPPET(f_sh) SNIPPET(f_sd) SNIPPET(f_sb) SNIPPET(f_ll) SNIPPET(f_sc)
-SNIPPET(f_syscall) SNIPPET(f_break) SNIPPET(f_ri_op) SNIPPET(f_ri_special)
-SNIPPET(f_cop1) SNIPPET(f_ldc1)
-SNIPPET(f_add) SNIPPET(f_addi) SNIPPET(f_sub) SNIPPET(f_dadd) SNIPPET(f_daddi)
-SNIPPET(f_dsub) SNIPPET(f_addu)
-SNIPPET(f_teq) SNIPPET(f_tne) SNIPPET(f_tge) SNIPPET(f_tltu) SNIPPET(f_teqi)
-SNIPPET(f_tgei) SNIPPET(f_tlti) SNIPPET(f_tnei)
-SNIPPET(f_bd_taken) SNIPPET(f_bd_nottaken) SNIPPET(f_bdl_nottaken) SNIPPET(f_bd_jr)
-SNIPPET(f_bd_syscall) SNIPPET(f_jump) SNIPPET(f_exl_refill)
-
-typedef u64 (*snippet_fn)(u64, u64);
 
 static u64 buf[8] __attribute__((aligned(64)));
 static int sb;

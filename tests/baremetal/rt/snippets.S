@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Faulting snippets for exc.c. Each `NAME` is a function whose faulting
+ * Faulting snippets for the test programs. Each `NAME` is a function whose faulting
  * instruction is at `NAME_at`; NAME_res is a label past it where a test can
  * resume (exc_resume) when EPC+4 is not the way back.
  */
