@@ -18,6 +18,7 @@ volatile int exc_n;
 struct exc_rec exc_log[EXC_LOG_MAX];
 volatile u64 exc_resume;
 volatile u64 exc_user_return;
+volatile bool exc_user_abort;
 void (*volatile irq_hook)(u64 cause);
 struct frame exc_frame;
 u64 exc_stack[1024] __attribute__((aligned(16)));
@@ -208,6 +209,7 @@ void exc_reset(void)
 {
 	exc_n = 0;
 	exc_resume = 0;
+	exc_user_abort = false;
 	memset(exc_log, 0, sizeof(exc_log));
 }
 
@@ -245,7 +247,8 @@ void exc_dispatch(struct frame *f)
 			irq_hook(cause);
 		else
 			MTC0(C0_STATUS, status & ~(u64)ST_IM_ALL);
-	} else if ((status & ST_KSU_MASK) && CA_EXC(cause) == 8 && exc_user_return) {
+	} else if ((status & ST_KSU_MASK) && exc_user_return &&
+		   (CA_EXC(cause) == 8 || exc_user_abort)) {
 		/* syscall from user mode: back to go_user's caller, in kernel mode */
 		f->epc = exc_user_return;
 		exc_user_return = 0;

@@ -118,11 +118,14 @@ extern struct exc_rec exc_log[EXC_LOG_MAX];
 /* If nonzero: the next (non-interrupt) exception resumes here, in kernel mode. */
 extern volatile u64 exc_resume;
 extern volatile u64 exc_user_return;
+/* Any exception from user mode (not just syscall) returns from go_user. */
+extern volatile bool exc_user_abort;
 /* Called for interrupts with the Cause value; must clear the source. */
 extern void (*volatile irq_hook)(u64 cause);
 
 void exc_reset(void);
-void go_user(u64 pc, u64 a1, u64 a2);
+/* Runs user code at pc until its syscall; returns the user's v0. */
+u64 go_user(u64 pc, u64 a1, u64 a2);
 extern char vectors_a[], vectors_b[], bev_stub[];
 
 /* Checks on the last recorded exception */

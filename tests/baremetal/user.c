@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User mode: CP0 and privileged instructions raise CpU (CE = 0), COP1 CpU
+ * (CE = 1), kernel and 64-bit addresses raise address errors depending on
+ * UX, refills go to 0x000/0x080, rdhwr obeys HWREna.
+ */
+#include "asm.h"
+
+const char *bm_name = "user";
+
+extern char __user_text[], __user_data[];
+#define USER_VA		0x400000ULL
+#define UVA(sym)	(USER_VA + ((u64)(uintptr_t)(sym) - (u64)(uintptr_t)__user_text))
+
+#define USNIP(name) extern char name[], name##_at[];
+USNIP(u_plain) USNIP(u_data) USNIP(u_mfc0) USNIP(u_mtc0) USNIP(u_di) USNIP(u_eret)
+USNIP(u_tlbwi) USNIP(u_cache) USNIP(u_wait) USNIP(u_cop1) USNIP(u_load) USNIP(u_store)
+USNIP(u_fetch) USNIP(u_rdhwr0) USNIP(u_rdhwr1) USNIP(u_rdhwr2) USNIP(u_rdhwr3)
+USNIP(u_rdhwr29) USNIP(u_break) USNIP(u_syscall) USNIP(u_load32)
+
+static void set_status(u32 clear, u32 set)
+{
+	MTC0(C0_STATUS, ((u32)MFC0(C0_STATUS) & ~clear) | set);
+}
+
+static void map_user(void)
+{
+	tlb_write(0, USER_VA, ELO(PHYS(__user_text), ELO_C(3) | ELO_V),
+		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_D), 0);
+	DMTC0(C0_ENTRYHI, 0);
+}
+
+static u64 run_user(const char *code, u64 a1, u64 a2)
+{
+	exc_reset();
+	return go_user(UVA(code), a1, a2);
+}
+
+/* The last exception was the closing syscall, from user mode. */
+static bool ended_by_syscall(const char *name, int idx)
+{
+	const struct exc_rec *r = &exc_log[idx];
+
+	if (exc_n != idx + 1 || CA_EXC(r->cause) != 8 || (r->status & ST_KSU_MASK) != ST_KSU_USER) {
+		printf("not ok - %s: did not end with its user-mode syscall (%d exceptions)\n",
+		       name, exc_n);
+		return check_true(false, "%s: ends with a user-mode syscall", name);
+	}
+	return true;
+}
+
+/* user code `code` faults once with `exc` at vector `vec`, then reaches its syscall */
+static void user_fault(const char *name, const char *code, const char *at, u64 a1, u64 a2,
+		       int vec, int exc, int ce, bool badv)
+{
+	u64 v0 = run_user(code, a1, a2);
+
+	if (!check_exc(0, vec, exc, name))
+		return;
+	check_eq(exc_log[0].epc, UVA(at), "%s: EPC = user address of the instruction", name);
+	check_eq(exc_log[0].status & (ST_KSU_MASK | ST_EXL), ST_KSU_USER | ST_EXL,
+		 "%s: Status.KSU = user, EXL = 1 in the handler", name);
+	if (exc == 11)
+		check_eq((exc_log[0].cause >> CA_CE_SHIFT) & 3, (u64)ce, "%s: Cause.CE = %d", name, ce);
+	if (badv)
+		check_eq(exc_log[0].badvaddr, a1, "%s: BadVAddr", name);
+	if (ended_by_syscall(name, 1) && code != u_store)
+		check_eq(v0, 0x1234, "%s: destination register not written", name);
+}
+
+static void test_basic(void)
+{
+	u64 v0 = run_user(u_plain, 0, 0);
+
+	check_eq(v0, 7, "user code runs at useg 0x400000 and returns v0 through syscall");
+	if (ended_by_syscall("user syscall", 0)) {
+		check_eq(exc_log[0].vec, 0x180, "user syscall: vector 0x180");
+		check_eq(exc_log[0].epc, UVA(u_plain) + 4, "user syscall: EPC");
+		check_eq(exc_log[0].status & (ST_KSU_MASK | ST_EXL), ST_KSU_USER | ST_EXL,
+			 "user syscall: Status.KSU = user, EXL = 1");
+	}
+	check_eq(MFC0(C0_STATUS) & (ST_KSU_MASK | ST_EXL), 0, "back in kernel mode");
+	wr64((u64)(uintptr_t)__user_data, 41);
+	v0 = run_user(u_data, 0, 0);
+	check_eq(v0, 42, "user load from the data page (0x401000)");
+	check_eq(rd64((u64)(uintptr_t)__user_data + 8), 42, "user store to the data page");
+}
+
+static void test_cpu(void)
+{
+	user_fault("user mfc0 -> CpU", u_mfc0, u_mfc0_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user mtc0 -> CpU", u_mtc0, u_mtc0_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user di -> CpU", u_di, u_di_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user eret -> CpU", u_eret, u_eret_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user tlbwi -> CpU", u_tlbwi, u_tlbwi_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user cache -> CpU", u_cache, u_cache_at, USER_VA, 0, 0x180, 11, 0, false);
+	user_fault("user wait -> CpU", u_wait, u_wait_at, 0, 0, 0x180, 11, 0, false);
+	user_fault("user mfc1 -> CpU", u_cop1, u_cop1_at, 0, 0, 0x180, 11, 1, false);
+	user_fault("user break -> Bp", u_break, u_break_at, 0, 0, 0x180, 9, 0, false);
+	/* Status.CU0 = 1 gives user mode CP0 access */
+	set_status(0, ST_CU0);
+	exc_reset();
+	check_eq(run_user(u_mfc0, 0, 0) & ST_KSU_MASK, ST_KSU_USER,
+		 "user mfc0 Status with CU0 = 1 works and reads KSU = user");
+	check_eq(exc_n, 1, "user mfc0 with CU0 = 1: no CpU");
+	set_status(ST_CU0, 0);
+}
+
+static void test_addresses(void)
+{
+	user_fault("user load from ckseg0 -> AdEL", u_load, u_load_at, CKSEG0 + 0x100000, 0,
+		   0x180, 4, 0, true);
+	user_fault("user load from ckseg1 -> AdEL", u_load, u_load_at, CKSEG1 + 0x1000, 0,
+		   0x180, 4, 0, true);
+	user_fault("user load from kseg3 -> AdEL", u_load, u_load_at, CKSEG3 + 0x1000, 0,
+		   0x180, 4, 0, true);
+	user_fault("user load from xkphys -> AdEL", u_load, u_load_at, XKPHYS_CCA(3, 0x100000), 0,
+		   0x180, 4, 0, true);
+	user_fault("user load from xkseg -> AdEL", u_load, u_load_at, XKSEG + 0x1000, 0,
+		   0x180, 4, 0, true);
+	user_fault("user load from xsseg -> AdEL", u_load, u_load_at, XKSSEG + 0x1000, 0,
+		   0x180, 4, 0, true);
+	user_fault("user store to ckseg0 -> AdES", u_store, u_store_at, CKSEG0 + 0x100000, 1,
+		   0x180, 5, 0, true);
+	user_fault("user unaligned load -> AdEL", u_load, u_load_at, USER_VA + 0x1004, 0,
+		   0x180, 4, 0, true);
+
+	set_status(ST_UX, 0);
+	user_fault("UX = 0: user ld (a 64-bit op) -> RI", u_load, u_load_at,
+		   USER_VA + 0x1000, 0, 0x180, 10, 0, false);
+	user_fault("UX = 0: user lw from 0x100000000 -> AdEL", u_load32, u_load32_at,
+		   0x100000000ULL, 0, 0x180, 4, 0, true);
+	user_fault("UX = 0: user lw from unmapped useg -> TLB refill at 0x000", u_load32, u_load32_at,
+		   0x7000000ULL, 0, 0x000, 2, 0, true);
+	user_fault("UX = 0: user store to unmapped useg -> TLB refill (TLBS) at 0x000", u_store,
+		   u_store_at, 0x7000000ULL, 0, 0x000, 3, 0, true);
+	set_status(0, ST_UX);
+	user_fault("UX = 1: user load from 0x100000000 -> XTLB refill at 0x080", u_load, u_load_at,
+		   0x100000000ULL, 0, 0x080, 2, 0, true);
+	user_fault("UX = 1: user load from unmapped useg -> XTLB refill at 0x080", u_load,
+		   u_load_at, 0x7000000ULL, 0, 0x080, 2, 0, true);
+
+	/* fetch from a kernel address */
+	exc_reset();
+	exc_user_abort = true;
+	go_user(UVA(u_fetch), CKSEG0 + 0x100000, 0);
+	if (check_exc(0, 0x180, 4, "user jump to ckseg0 -> AdEL on fetch")) {
+		check_eq(exc_log[0].epc, CKSEG0 + 0x100000, "user fetch AdEL: EPC = target");
+		check_eq(exc_log[0].badvaddr, CKSEG0 + 0x100000, "user fetch AdEL: BadVAddr = target");
+	}
+	check_eq(MFC0(C0_STATUS) & ST_KSU_MASK, 0, "back in kernel mode after the abort");
+}
+
+static u64 kernel_rdhwr29(void)
+{
+	u64 v;
+
+	asm volatile(".set push; .set mips64r2; rdhwr %0, $29; .set pop" : "=r"(v));
+	return v;
+}
+
+static void test_rdhwr(void)
+{
+	u32 c0, c1;
+	u64 v;
+
+	bool ulri = check_true((MFC0(C0_CONFIG3) >> 13) & 1, "Config3.ULRI = 1 (UserLocal implemented)");
+
+	MTC0(C0_HWRENA, 0);
+	user_fault("user rdhwr $29 with HWREna.29 = 0 -> RI", u_rdhwr29, u_rdhwr29_at, 0, 0,
+		   0x180, 10, 0, false);
+	user_fault("user rdhwr $2 (CC) with HWREna.2 = 0 -> RI", u_rdhwr2, u_rdhwr2_at, 0, 0,
+		   0x180, 10, 0, false);
+	user_fault("user rdhwr $0 with HWREna.0 = 0 -> RI", u_rdhwr0, u_rdhwr0_at, 0, 0,
+		   0x180, 10, 0, false);
+	MTC0(C0_HWRENA, 1u << 29);
+	check_eq(MFC0(C0_HWRENA), 1u << 29, "HWREna round trip (bit 29)");
+	if (ulri) {
+		DMTC0(C0_USERLOCAL, 0x1122334455667788ULL);
+		check_eq(DMFC0(C0_USERLOCAL), 0x1122334455667788ULL, "UserLocal 64-bit round trip");
+		v = run_user(u_rdhwr29, 0, 0);
+		check_eq(v, 0x1122334455667788ULL, "user rdhwr $29 with HWREna.29 = 1 reads UserLocal");
+		check_eq(exc_n, 1, "user rdhwr $29: no exception");
+		MTC0(C0_HWRENA, 0);
+		check_eq(kernel_rdhwr29(), 0x1122334455667788ULL,
+			 "kernel rdhwr $29 works with HWREna = 0");
+		MTC0(C0_HWRENA, 1u << 29);
+	}
+	user_fault("user rdhwr $2 with only HWREna.29 -> RI", u_rdhwr2, u_rdhwr2_at, 0, 0,
+		   0x180, 10, 0, false);
+	MTC0(C0_HWRENA, 0xf | (1u << 29));
+	c0 = count_now();
+	v = run_user(u_rdhwr2, 0, 0);
+	c1 = count_now();
+	check_true((u32)v - c0 <= c1 - c0, "user rdhwr $2 reads Count (0x%x <= 0x%x <= 0x%x)",
+		   c0, (u32)v, c1);
+	check_eq(run_user(u_rdhwr0, 0, 0), 0, "user rdhwr $0 (CPUNum) = 0");
+	v = run_user(u_rdhwr1, 0, 0);
+	check_true(v >= 4 && v <= 256 && !(v & (v - 1)), "user rdhwr $1 (SYNCI_Step) = %d", (int)v);
+	v = run_user(u_rdhwr3, 0, 0);
+	check_true(v == 1 || v == 2, "user rdhwr $3 (CCRes) = %d", (int)v);
+	MTC0(C0_HWRENA, 0);
+}
+
+void bm_main(void)
+{
+	map_user();
+	test_basic();
+	test_cpu();
+	test_addresses();
+	test_rdhwr();
+}
