@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest entry and the exception vectors used while a guest runs.
+ *
+ * This is a position-independent blob: mvm copies it into a page it owns
+ * below 512 MB physical and runs it through CKSEG0, because module text is
+ * TLB-mapped and a TLB refill taken while EBase points here would otherwise
+ * land in our own refill vector. The page after the blob's page holds the
+ * struct mvm_ctx (ctx.h); every vector finds it from EBase. Only relative
+ * branches are used, and nothing here touches mapped memory.
+ *
+ * Layout (offsets from EBase): 0x000 TLB refill, 0x080 XTLB refill,
+ * 0x100 cache error, 0x180 general exception, 0x200 interrupt (Cause.IV),
+ * then the common exit path and mvm_enter_guest.
+ */
+#include <asm/asm.h>
+#include <asm/mipsregs.h>
+#include <asm/regdef.h>
+#include "ctx.h"
+
+#define ST0_BEV_HI	0x40		/* ST0_BEV >> 16 */
+
+	.text
+	.set	noreorder
+	.set	noat
+	.set	mips64r2
+
+/*
+ * Each vector parks the guest's k0 in ErrorEPC (no KScratch on these CPUs),
+ * rebuilds the context address from EBase into k0, saves the guest's k1
+ * and branches to the common path with the vector id in k1.
+ */
+#define VECTOR(id)					\
+	dmtc0	k0, CP0_ERROREPC;			\
+	mfc0	k0, CP0_EBASE;				\
+	ori	k0, k0, 0xfff;				\
+	xori	k0, k0, 0xfff;				\
+	daddiu	k0, k0, MVM_CTX_PAGE;			\
+	sd	k1, MVM_CTX_GPR(27)(k0);		\
+	b	mvm_exit_common;			\
+	 li	k1, id
+
+	.globl	mvm_vectors_start
+mvm_vectors_start:
+	VECTOR(MVM_VEC_TLB_REFILL)
+	.org	0x080
+	VECTOR(MVM_VEC_XTLB_REFILL)
+	.org	0x100
+	VECTOR(MVM_VEC_CACHE_ERR)
+	.org	0x180
+	VECTOR(MVM_VEC_GENERAL)
+	.org	0x200
+	VECTOR(MVM_VEC_INTERRUPT)
+	.org	0x280
+
+/* k0 = context, k1 = vector id; every other guest register is live. */
+mvm_exit_common:
+	sd	k1, MVM_CTX_VECTOR(k0)
+	dmfc0	k1, CP0_ERROREPC
+	sd	k1, MVM_CTX_GPR(26)(k0)
+	sd	$1, MVM_CTX_GPR(1)(k0)
+	sd	$2, MVM_CTX_GPR(2)(k0)
+	sd	$3, MVM_CTX_GPR(3)(k0)
+	sd	$4, MVM_CTX_GPR(4)(k0)
+	sd	$5, MVM_CTX_GPR(5)(k0)
+	sd	$6, MVM_CTX_GPR(6)(k0)
+	sd	$7, MVM_CTX_GPR(7)(k0)
+	sd	$8, MVM_CTX_GPR(8)(k0)
+	sd	$9, MVM_CTX_GPR(9)(k0)
+	sd	$10, MVM_CTX_GPR(10)(k0)
+	sd	$11, MVM_CTX_GPR(11)(k0)
+	sd	$12, MVM_CTX_GPR(12)(k0)
+	sd	$13, MVM_CTX_GPR(13)(k0)
+	sd	$14, MVM_CTX_GPR(14)(k0)
+	sd	$15, MVM_CTX_GPR(15)(k0)
+	sd	$16, MVM_CTX_GPR(16)(k0)
+	sd	$17, MVM_CTX_GPR(17)(k0)
+	sd	$18, MVM_CTX_GPR(18)(k0)
+	sd	$19, MVM_CTX_GPR(19)(k0)
+	sd	$20, MVM_CTX_GPR(20)(k0)
+	sd	$21, MVM_CTX_GPR(21)(k0)
+	sd	$22, MVM_CTX_GPR(22)(k0)
+	sd	$23, MVM_CTX_GPR(23)(k0)
+	sd	$24, MVM_CTX_GPR(24)(k0)
+	sd	$25, MVM_CTX_GPR(25)(k0)
+	sd	$28, MVM_CTX_GPR(28)(k0)
+	sd	$29, MVM_CTX_GPR(29)(k0)
+	sd	$30, MVM_CTX_GPR(30)(k0)
+	sd	$31, MVM_CTX_GPR(31)(k0)
+	mfhi	$1
+	sd	$1, MVM_CTX_HI(k0)
+	mflo	$1
+	sd	$1, MVM_CTX_LO(k0)
+	dmfc0	$1, CP0_EPC
+	sd	$1, MVM_CTX_PC(k0)
+	mfc0	$1, CP0_CAUSE
+	sd	$1, MVM_CTX_CAUSE(k0)
+	dmfc0	$1, CP0_BADVADDR
+	sd	$1, MVM_CTX_BADVADDR(k0)
+
+	/* Host ASID first (the code and data here are unmapped). */
+	ld	$1, MVM_CTX_HOST_ENTRYHI(k0)
+	dmtc0	$1, CP0_ENTRYHI
+	ehb
+	/* Linux's EBase back, with BEV set around the write. */
+	mfc0	$1, CP0_STATUS
+	lui	$2, ST0_BEV_HI
+	or	$1, $1, $2
+	mtc0	$1, CP0_STATUS
+	ehb
+	ld	$2, MVM_CTX_HOST_EBASE(k0)
+	mtc0	$2, CP0_EBASE
+	ehb
+	/* Return to the caller of mvm_enter_guest through eret. */
+	ld	$16, MVM_CTX_HOST_S(0)(k0)
+	ld	$17, MVM_CTX_HOST_S(1)(k0)
+	ld	$18, MVM_CTX_HOST_S(2)(k0)
+	ld	$19, MVM_CTX_HOST_S(3)(k0)
+	ld	$20, MVM_CTX_HOST_S(4)(k0)
+	ld	$21, MVM_CTX_HOST_S(5)(k0)
+	ld	$22, MVM_CTX_HOST_S(6)(k0)
+	ld	$23, MVM_CTX_HOST_S(7)(k0)
+	ld	$30, MVM_CTX_HOST_S(8)(k0)
+	ld	sp, MVM_CTX_HOST_SP(k0)
+	ld	gp, MVM_CTX_HOST_GP(k0)
+	ld	ra, MVM_CTX_HOST_RA(k0)
+	dmtc0	ra, CP0_EPC
+	ld	$1, MVM_CTX_HOST_STATUS(k0)
+	ori	$1, $1, ST0_EXL
+	mtc0	$1, CP0_STATUS
+	ehb
+	eret
+	 nop
+
+/*
+ * void mvm_enter_guest(struct mvm_ctx *ctx)   (ctx: CKSEG0 address)
+ * Called with interrupts off, on the CPU whose TLB holds the guest's
+ * entries. Returns when the guest takes any exception.
+ */
+	.globl	mvm_enter_guest
+mvm_enter_guest:
+	sd	$16, MVM_CTX_HOST_S(0)(a0)
+	sd	$17, MVM_CTX_HOST_S(1)(a0)
+	sd	$18, MVM_CTX_HOST_S(2)(a0)
+	sd	$19, MVM_CTX_HOST_S(3)(a0)
+	sd	$20, MVM_CTX_HOST_S(4)(a0)
+	sd	$21, MVM_CTX_HOST_S(5)(a0)
+	sd	$22, MVM_CTX_HOST_S(6)(a0)
+	sd	$23, MVM_CTX_HOST_S(7)(a0)
+	sd	$30, MVM_CTX_HOST_S(8)(a0)
+	sd	sp, MVM_CTX_HOST_SP(a0)
+	sd	gp, MVM_CTX_HOST_GP(a0)
+	sd	ra, MVM_CTX_HOST_RA(a0)
+	mfc0	$12, CP0_STATUS
+	sd	$12, MVM_CTX_HOST_STATUS(a0)
+	dmfc0	$13, CP0_ENTRYHI
+	sd	$13, MVM_CTX_HOST_ENTRYHI(a0)
+	mfc0	$13, CP0_EBASE
+	sd	$13, MVM_CTX_HOST_EBASE(a0)
+
+	/* Our EBase: the vector page just below the context. */
+	lui	$14, ST0_BEV_HI
+	or	$14, $12, $14
+	mtc0	$14, CP0_STATUS
+	ehb
+	daddiu	$15, a0, -MVM_CTX_PAGE
+	mtc0	$15, CP0_EBASE
+	ehb
+	/* User mode, EXL=1 until eret; then the guest ASID. */
+	ld	$14, MVM_CTX_GUEST_STATUS(a0)
+	mtc0	$14, CP0_STATUS
+	ehb
+	ld	$14, MVM_CTX_GUEST_ENTRYHI(a0)
+	dmtc0	$14, CP0_ENTRYHI
+	ld	$14, MVM_CTX_PC(a0)
+	dmtc0	$14, CP0_EPC
+	ld	$14, MVM_CTX_HI(a0)
+	mthi	$14
+	ld	$14, MVM_CTX_LO(a0)
+	mtlo	$14
+	ehb
+
+	move	k0, a0
+	ld	$1, MVM_CTX_GPR(1)(k0)
+	ld	$2, MVM_CTX_GPR(2)(k0)
+	ld	$3, MVM_CTX_GPR(3)(k0)
+	ld	$4, MVM_CTX_GPR(4)(k0)
+	ld	$5, MVM_CTX_GPR(5)(k0)
+	ld	$6, MVM_CTX_GPR(6)(k0)
+	ld	$7, MVM_CTX_GPR(7)(k0)
+	ld	$8, MVM_CTX_GPR(8)(k0)
+	ld	$9, MVM_CTX_GPR(9)(k0)
+	ld	$10, MVM_CTX_GPR(10)(k0)
+	ld	$11, MVM_CTX_GPR(11)(k0)
+	ld	$12, MVM_CTX_GPR(12)(k0)
+	ld	$13, MVM_CTX_GPR(13)(k0)
+	ld	$14, MVM_CTX_GPR(14)(k0)
+	ld	$15, MVM_CTX_GPR(15)(k0)
+	ld	$16, MVM_CTX_GPR(16)(k0)
+	ld	$17, MVM_CTX_GPR(17)(k0)
+	ld	$18, MVM_CTX_GPR(18)(k0)
+	ld	$19, MVM_CTX_GPR(19)(k0)
+	ld	$20, MVM_CTX_GPR(20)(k0)
+	ld	$21, MVM_CTX_GPR(21)(k0)
+	ld	$22, MVM_CTX_GPR(22)(k0)
+	ld	$23, MVM_CTX_GPR(23)(k0)
+	ld	$24, MVM_CTX_GPR(24)(k0)
+	ld	$25, MVM_CTX_GPR(25)(k0)
+	ld	$27, MVM_CTX_GPR(27)(k0)
+	ld	$28, MVM_CTX_GPR(28)(k0)
+	ld	$29, MVM_CTX_GPR(29)(k0)
+	ld	$30, MVM_CTX_GPR(30)(k0)
+	ld	$31, MVM_CTX_GPR(31)(k0)
+	ld	k0, MVM_CTX_GPR(26)(k0)
+	eret
+	 nop
+
+	.globl	mvm_vectors_end
+mvm_vectors_end:

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What to do after the guest took an exception: handle it here and re-enter
+ * (TLB refills for guest RAM, host interrupts), or describe it in struct
+ * mvm_run for userspace (MMIO, hypercalls, every other guest exception).
+ */
+#include <linux/kernel.h>
+#include <asm/pgtable.h>
+#include "mvm.h"
+#include "trace.h"
+
+#define MVM_GVA_LIMIT		(1ull << MVM_FLAT_WINDOW_BITS)
+#define CAUSE_BD		(1ull << 31)
+#define CAUSE_EXCCODE(c)	(((c) >> 2) & 0x1f)
+
+#define INSN_OP(i)		((i) >> 26)
+#define INSN_RS(i)		(((i) >> 21) & 31)
+#define INSN_RT(i)		(((i) >> 16) & 31)
+#define INSN_RD(i)		(((i) >> 11) & 31)
+#define INSN_SIMM(i)		((s64)(s16)((i) & 0xffff))
+#define INSN_HYPCALL_MASK	0xfe00003fu
+#define INSN_HYPCALL		0x42000028u
+
+/* EntryLo (MIPS64): the PFN starts at bit 6. */
+#define MVM_ENTRYLO_PFN_SHIFT	6
+
+enum { EXIT_TO_USER = 0, REENTER = 1 };
+
+/* GVA -> GPA in flat mode: the identity inside the window. */
+static bool gva_to_gpa(u64 gva, u64 *gpa)
+{
+	if (gva >= MVM_GVA_LIMIT)
+		return false;
+	*gpa = gva;
+	return true;
+}
+
+static int internal_error(struct mvm_vcpu *v, u32 sub, u64 d0, u64 d1)
+{
+	struct mvm_run *run = v->run;
+
+	run->exit_reason = MVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = sub;
+	run->internal.ndata = 3;
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+	run->internal.data[2] = v->ctx->pc;
+	return EXIT_TO_USER;
+}
+
+static int fetch_insn(struct mvm_vcpu *v, u64 pc, u32 *insn)
+{
+	u64 gpa;
+
+	if (pc & 3 || !gva_to_gpa(pc, &gpa))
+		return -EFAULT;
+	return mvm_vm_read_guest(v->vm, gpa, insn, sizeof(*insn));
+}
+
+static u64 gpr(struct mvm_vcpu *v, unsigned int r)
+{
+	return r ? v->ctx->gpr[r] : 0;
+}
+
+/*
+ * The PC after the branch at @pc whose delay slot faulted; also performs
+ * the branch's link. The branch's inputs are read before the delay-slot
+ * instruction is emulated, as the hardware would have.
+ */
+static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
+{
+	s64 rs = gpr(v, INSN_RS(br)), rt = gpr(v, INSN_RT(br));
+	u64 taken = pc + 4 + (INSN_SIMM(br) << 2), fall = pc + 8;
+	bool link = false, cond;
+
+	switch (INSN_OP(br)) {
+	case 0:				/* jr, jalr */
+		if ((br & 0x3e) != 0x08)
+			return -EINVAL;
+		*next = rs;
+		if ((br & 0x3f) == 0x09 && INSN_RD(br))
+			v->ctx->gpr[INSN_RD(br)] = fall;
+		return 0;
+	case 1:				/* bltz, bgez, bltzal, bgezal (+likely) */
+		switch (INSN_RT(br) & ~2u) {
+		case 0x00: cond = rs < 0; break;
+		case 0x01: cond = rs >= 0; break;
+		case 0x10: cond = rs < 0; link = true; break;
+		case 0x11: cond = rs >= 0; link = true; break;
+		default: return -EINVAL;
+		}
+		break;
+	case 2: case 3:			/* j, jal */
+		*next = ((pc + 4) & ~0x0fffffffull) | ((br & 0x03ffffff) << 2);
+		if (INSN_OP(br) == 3)
+			v->ctx->gpr[31] = fall;
+		return 0;
+	case 4: case 0x14: cond = rs == rt; break;	/* beq(l) */
+	case 5: case 0x15: cond = rs != rt; break;	/* bne(l) */
+	case 6: case 0x16: cond = rs <= 0; break;	/* blez(l) */
+	case 7: case 0x17: cond = rs > 0; break;	/* bgtz(l) */
+	default:
+		return -EINVAL;
+	}
+	if (link)
+		v->ctx->gpr[31] = fall;
+	*next = cond ? taken : fall;
+	return 0;
+}
+
+/* The faulting instruction and the PC that follows it. */
+static int faulting_insn(struct mvm_vcpu *v, u32 *insn, u64 *next)
+{
+	u64 pc = v->ctx->pc;
+	u32 br;
+
+	if (!(v->ctx->cause & CAUSE_BD)) {
+		*next = pc + 4;
+		return fetch_insn(v, pc, insn) ? -EFAULT : 0;
+	}
+	if (fetch_insn(v, pc, &br) || fetch_insn(v, pc + 4, insn))
+		return -EFAULT;
+	return branch_target(v, pc, br, next) ? -EINVAL : 0;
+}
+
+static int exception_exit(struct mvm_vcpu *v)
+{
+	struct mvm_ctx *ctx = v->ctx;
+	struct mvm_run *run = v->run;
+	u32 exc = CAUSE_EXCCODE(ctx->cause), insn = 0;
+
+	fetch_insn(v, ctx->pc, &insn);
+	run->exit_reason = MVM_EXIT_EXCEPTION;
+	run->ex.cause = ctx->cause;
+	run->ex.epc = ctx->pc;
+	run->ex.exc_code = exc;
+	run->ex.insn = insn;
+	run->ex.badvaddr = 0;
+	if (exc == MVM_EXC_MOD || exc == MVM_EXC_TLBL || exc == MVM_EXC_TLBS ||
+	    exc == MVM_EXC_ADEL || exc == MVM_EXC_ADES)
+		run->ex.badvaddr = ctx->badvaddr;
+	/* As if the guest's own CP0 had taken it: ready for issue #4. */
+	v->cp0[13][0] = ctx->cause;
+	v->cp0[14][0] = ctx->pc;
+	v->cp0[8][0] = run->ex.badvaddr;
+	return EXIT_TO_USER;
+}
+
+/* Decodes a load/store to a GPA without RAM into an MMIO exit. */
+static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
+{
+	static const u8 load_len[8] = { 1, 2, 0, 4, 1, 2, 0, 4 };
+	struct mvm_run *run = v->run;
+	u32 insn, op;
+	u64 next, val;
+	u8 len;
+
+	if (faulting_insn(v, &insn, &next))
+		return internal_error(v, v->ctx->cause & CAUSE_BD ?
+				      MVM_INTERNAL_ERROR_DELAY_SLOT :
+				      MVM_INTERNAL_ERROR_FETCH, 0, gpa);
+	op = INSN_OP(insn);
+	if (op >= 0x20 && op <= 0x27 && load_len[op & 7]) {	/* lb .. lwu */
+		len = load_len[op & 7];
+		v->mmio.sign = op < 0x24;
+		run->mmio.is_write = 0;
+	} else if (op == 0x37) {				/* ld */
+		len = 8;
+		v->mmio.sign = false;
+		run->mmio.is_write = 0;
+	} else if ((op >= 0x28 && op <= 0x2b && op != 0x2a) || op == 0x3f) {
+		len = op == 0x3f ? 8 : load_len[op & 7];	/* sb sh sw sd */
+		run->mmio.is_write = 1;
+	} else {
+		return internal_error(v, MVM_INTERNAL_ERROR_EMULATION, insn, gpa);
+	}
+	if (gpa & (len - 1))
+		return internal_error(v, MVM_INTERNAL_ERROR_EMULATION, insn, gpa);
+	run->exit_reason = MVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = len;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	val = gpr(v, INSN_RT(insn));
+	if (run->mmio.is_write)
+		memcpy(run->mmio.data, &val, len);	/* little-endian host */
+	v->mmio.active = true;
+	v->mmio.reg = INSN_RT(insn);
+	v->mmio.len = len;
+	v->mmio.resume_pc = next;
+	trace_mvm_mmio(v->id, run->mmio.is_write, gpa, len, val);
+	return EXIT_TO_USER;
+}
+
+/* Completes the MMIO of the previous exit: load data from run->mmio. */
+void mvm_complete_mmio(struct mvm_vcpu *v)
+{
+	u64 val = 0;
+
+	if (!v->mmio.active)
+		return;
+	v->mmio.active = false;
+	if (!v->run->mmio.is_write && v->mmio.reg) {
+		memcpy(&val, v->run->mmio.data, v->mmio.len);
+		if (v->mmio.sign && v->mmio.len < 8)
+			val = sign_extend64(val, v->mmio.len * 8 - 1);
+		v->ctx->gpr[v->mmio.reg] = val;
+		trace_mvm_mmio(v->id, 0, v->run->mmio.phys_addr, v->mmio.len,
+			       val);
+	}
+	v->ctx->pc = v->mmio.resume_pc;
+}
+
+void mvm_complete_hypercall(struct mvm_vcpu *v)
+{
+	if (!v->hypercall_pending)
+		return;
+	v->hypercall_pending = false;
+	v->ctx->gpr[2] = v->run->hypercall.ret;
+	v->ctx->pc += 4;
+}
+
+static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
+{
+	unsigned long pfn;
+	bool writable;
+	u64 gpa, lo;
+
+	*ram = false;
+	if (!gva_to_gpa(gva, &gpa))
+		return 0;
+	if (mvm_vm_pin_gpa(v->vm, gpa, false, &pfn, &writable))
+		return 0;
+	*ram = true;
+	lo = ((u64)pfn << MVM_ENTRYLO_PFN_SHIFT) | ENTRYLO_V |
+	     ((_page_cachable_default >> _CACHE_SHIFT) << ENTRYLO_C_SHIFT);
+	if (writable)
+		lo |= ENTRYLO_D;
+	return lo;
+}
+
+/*
+ * A TLB miss (refill, or a present-but-invalid entry) at BadVAddr: map the
+ * even/odd page pair if it is guest RAM, else it is MMIO.
+ */
+static int tlb_miss(struct mvm_vcpu *v)
+{
+	u64 gva = v->ctx->badvaddr, gpa, pair = gva & ~(2 * PAGE_SIZE - 1);
+	bool ram[2];
+
+	if (!gva_to_gpa(gva, &gpa))
+		return exception_exit(v);
+	v->tlb.entrylo[0] = entrylo_of(v, pair, &ram[0]);
+	v->tlb.entrylo[1] = entrylo_of(v, pair + PAGE_SIZE, &ram[1]);
+	if (ram[(gva >> PAGE_SHIFT) & 1]) {
+		v->tlb.entryhi = pair;
+		v->tlb.valid = true;
+		v->stat_refills++;
+		trace_mvm_tlb_refill(v->id, gva, gpa,
+				     v->tlb.entrylo[(gva >> PAGE_SHIFT) & 1]);
+		return REENTER;
+	}
+	if (mvm_vm_gpa_is_ram(v->vm, gpa))	/* RAM whose pages are gone */
+		return internal_error(v, MVM_INTERNAL_ERROR_PIN, gva, gpa);
+	if (gva == v->ctx->pc)		/* executing from MMIO: a guest fault */
+		return exception_exit(v);
+	return mmio_exit(v, gpa);
+}
+
+static int hypercall_exit(struct mvm_vcpu *v, u32 insn)
+{
+	struct mvm_run *run = v->run;
+	int i;
+
+	if (v->ctx->cause & CAUSE_BD)
+		return internal_error(v, MVM_INTERNAL_ERROR_DELAY_SLOT, insn, 0);
+	run->exit_reason = MVM_EXIT_HYPERCALL;
+	run->hypercall.code = (insn >> 11) & 0x3ff;
+	run->hypercall.nr = v->ctx->gpr[2];
+	for (i = 0; i < 4; i++)
+		run->hypercall.args[i] = v->ctx->gpr[4 + i];
+	run->hypercall.ret = 0;
+	v->hypercall_pending = true;
+	return EXIT_TO_USER;
+}
+
+static int general_exception(struct mvm_vcpu *v)
+{
+	u32 exc = CAUSE_EXCCODE(v->ctx->cause), insn;
+	u64 gpa;
+
+	switch (exc) {
+	case MVM_EXC_INT:
+		return REENTER;		/* Linux takes it when IRQs are back on */
+	case MVM_EXC_TLBL:
+	case MVM_EXC_TLBS:
+		return tlb_miss(v);
+	case MVM_EXC_MOD:		/* store to a read-only slot: MMIO */
+		if (!gva_to_gpa(v->ctx->badvaddr, &gpa))
+			return exception_exit(v);
+		return mmio_exit(v, gpa);
+	case MVM_EXC_CPU:
+		if (!fetch_insn(v, v->ctx->pc, &insn) &&
+		    (insn & INSN_HYPCALL_MASK) == INSN_HYPCALL)
+			return hypercall_exit(v, insn);
+		return exception_exit(v);
+	default:
+		return exception_exit(v);
+	}
+}
+
+int mvm_handle_exit(struct mvm_vcpu *v)
+{
+	struct mvm_ctx *ctx = v->ctx;
+	int ret;
+
+	v->stat_exits++;
+	v->run->pc = ctx->pc;
+	switch (ctx->vector) {
+	case MVM_VEC_TLB_REFILL:
+	case MVM_VEC_XTLB_REFILL:
+		ret = tlb_miss(v);
+		break;
+	case MVM_VEC_INTERRUPT:
+		ret = REENTER;
+		break;
+	case MVM_VEC_GENERAL:
+		ret = general_exception(v);
+		break;
+	default:
+		ret = internal_error(v, MVM_INTERNAL_ERROR_EMULATION,
+				     ctx->vector, ctx->cause);
+		break;
+	}
+	trace_mvm_exit(v->id, ret == REENTER ? 0 : v->run->exit_reason,
+		       ctx->vector, ctx->pc, ctx->cause);
+	return ret;
+}

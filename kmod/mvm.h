@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* mvm.ko internals: VMs, memslots, vCPUs. */
+#ifndef MVM_INTERNAL_H
+#define MVM_INTERNAL_H
+
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+#include <linux/kref.h>
+#include <linux/mvm.h>
+#include "ctx.h"
+
+struct mvm_memslot {
+	u64 gpa;
+	u64 size;		/* 0: slot unused */
+	u64 uaddr;
+	u32 flags;
+};
+
+struct mvm_vm {
+	struct kref ref;	/* the VM fd and each vCPU fd */
+	struct mm_struct *mm;	/* the creator's address space (mmgrab) */
+	struct mutex lock;	/* vCPU creation, IRQ lines */
+	/*
+	 * Readers: a vCPU between entry and the end of its exit handling.
+	 * Writer: a memslot change, which therefore never races a guest
+	 * holding a TLB entry for a page it is about to unpin.
+	 */
+	struct rw_semaphore slots_sem;
+	struct mvm_memslot slots[MVM_MAX_MEMSLOTS];
+	struct xarray pins;	/* gfn -> pinned struct page */
+	u64 mmu_gen;		/* bumped when guest TLB entries go stale */
+	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];
+	u32 irq_lines;		/* raised lines, bit n = Cause.IP(n+2) */
+};
+
+/* A guest TLB entry mvm resolved and will write before the next entry. */
+struct mvm_pending_tlb {
+	bool valid;
+	u64 entryhi;		/* VPN2, ASID added at entry */
+	u64 entrylo[2];
+};
+
+struct mvm_mmio_pending {
+	bool active;
+	u8 reg;			/* destination GPR of a load */
+	u8 len;
+	bool sign;		/* sign-extend the loaded value */
+	u64 resume_pc;
+};
+
+struct mvm_vcpu {
+	struct mvm_vm *vm;
+	u32 id;
+	struct mutex lock;	/* one ioctl at a time */
+	struct mvm_run *run;	/* the page shared with userspace */
+	unsigned long vec_page;	/* CKSEG0: vectors; +MVM_CTX_PAGE: ctx */
+	struct mvm_ctx *ctx;
+	struct mm_struct *asid_mm;	/* a dummy mm: Linux hands it ASIDs */
+	u64 seen_mmu_gen;
+	struct mvm_pending_tlb tlb;
+	struct mvm_mmio_pending mmio;
+	bool hypercall_pending;
+	u64 cp0[32][8];		/* the guest's CP0 (flat mode: storage) */
+	struct mvm_tlb_entry guest_tlb[MVM_GUEST_TLB_SIZE];
+	u64 stat_exits, stat_refills;
+};
+
+extern atomic_long_t mvm_pinned_pages;
+
+/* vm.c */
+long mvm_dev_create_vm(unsigned long type);
+void mvm_vm_put(struct mvm_vm *vm);
+int mvm_vm_pin_gpa(struct mvm_vm *vm, u64 gpa, bool write, unsigned long *pfn,
+		   bool *writable);
+bool mvm_vm_gpa_is_ram(struct mvm_vm *vm, u64 gpa);
+int mvm_vm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, size_t len);
+
+/* vcpu.c */
+int mvm_vcpu_create(struct mvm_vm *vm, u32 id);
+
+/* exit.c */
+int mvm_handle_exit(struct mvm_vcpu *vcpu);
+void mvm_complete_mmio(struct mvm_vcpu *vcpu);
+void mvm_complete_hypercall(struct mvm_vcpu *vcpu);
+
+#endif

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU: its file descriptor, its registers, and MVM_RUN, which enters the
+ * guest on this CPU and loops until an exit needs userspace.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cacheflush.h>
+#include <asm/mmu_context.h>
+#include <asm/tlb.h>
+#include <asm/hazards.h>
+#include "mvm.h"
+#include "trace.h"
+
+/* The vector page and the context page must be reachable through CKSEG0. */
+#define MVM_CKSEG0_LIMIT	0x20000000ul
+
+static unsigned long alloc_vector_pages(void)
+{
+	static const gfp_t tries[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
+	struct page *page;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tries); i++) {
+		page = alloc_pages(tries[i] | __GFP_ZERO, 1);
+		if (!page)
+			continue;
+		if (page_to_phys(page) + 2 * PAGE_SIZE <= MVM_CKSEG0_LIMIT)
+			return CKSEG0 | page_to_phys(page);
+		__free_pages(page, 1);
+	}
+	return 0;
+}
+
+static void free_vector_pages(unsigned long kseg0)
+{
+	__free_pages(pfn_to_page(CPHYSADDR(kseg0) >> PAGE_SHIFT), 1);
+}
+
+/* Copies the entry/vector blob (entry.S) into the vCPU's vector page. */
+static void install_vectors(struct mvm_vcpu *v)
+{
+	size_t len = mvm_vectors_end - mvm_vectors_start;
+
+	BUILD_BUG_ON(MVM_CTX_PAGE != PAGE_SIZE);
+	memcpy((void *)v->vec_page, mvm_vectors_start, len);
+	flush_icache_range(v->vec_page, v->vec_page + len);
+}
+
+/* Host Status with user mode, UX and interrupts on, no coprocessors. */
+static u64 guest_status(void)
+{
+	u32 st = read_c0_status();
+
+	st &= ~(ST0_CU | ST0_KSU | ST0_ERL | ST0_BEV | ST0_IE | ST0_EXL);
+	return st | KSU_USER | ST0_EXL | ST0_IE | ST0_UX;
+}
+
+static void write_pending_tlb(struct mvm_vcpu *v, unsigned long asid)
+{
+	unsigned long old_hi = read_c0_entryhi();
+	unsigned long old_pm = read_c0_pagemask();
+	int idx;
+
+	write_c0_entryhi(v->tlb.entryhi | asid);
+	mtc0_tlbw_hazard();
+	tlb_probe();
+	tlb_probe_hazard();
+	idx = read_c0_index();
+	write_c0_entrylo0(v->tlb.entrylo[0]);
+	write_c0_entrylo1(v->tlb.entrylo[1]);
+	write_c0_pagemask(PM_DEFAULT_MASK);
+	mtc0_tlbw_hazard();
+	if (idx < 0)
+		tlb_write_random();
+	else
+		tlb_write_indexed();
+	tlbw_use_hazard();
+	write_c0_entryhi(old_hi);
+	write_c0_pagemask(old_pm);
+	mtc0_tlbw_hazard();
+	v->tlb.valid = false;
+}
+
+/*
+ * One trip into the guest, interrupts off from the ASID check to the
+ * exit, so the ASID, the TLB entry and EBase all belong to this CPU.
+ */
+static void enter_guest(struct mvm_vcpu *v)
+{
+	void (*enter)(struct mvm_ctx *ctx);
+	unsigned long flags, asid;
+	int cpu;
+
+	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	if (v->seen_mmu_gen != v->vm->mmu_gen) {
+		int c;
+
+		/* Drop every ASID: old TLB entries become unreachable. */
+		for_each_possible_cpu(c)
+			set_cpu_context(c, v->asid_mm, 0);
+		v->seen_mmu_gen = v->vm->mmu_gen;
+		v->tlb.valid = false;
+	}
+	check_mmu_context(v->asid_mm);
+	asid = cpu_asid(cpu, v->asid_mm);
+	if (v->tlb.valid)
+		write_pending_tlb(v, asid);
+	v->ctx->guest_status = guest_status();
+	v->ctx->guest_entryhi = asid;
+	trace_mvm_enter(v->id, v->ctx->pc);
+	enter(v->ctx);
+	local_irq_restore(flags);
+}
+
+static int vcpu_run(struct mvm_vcpu *v)
+{
+	struct mvm_run *run = v->run;
+	int ret;
+
+	if (current->mm != v->vm->mm)
+		return -EIO;
+	if (run->request_interrupt_window)
+		return -EINVAL;
+	mvm_complete_mmio(v);
+	mvm_complete_hypercall(v);
+	if (run->immediate_exit) {
+		run->exit_reason = MVM_EXIT_INTR;
+		return -EINTR;
+	}
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = MVM_EXIT_INTR;
+			run->pc = v->ctx->pc;
+			return -EINTR;
+		}
+		cond_resched();
+		down_read(&v->vm->slots_sem);
+		enter_guest(v);
+		ret = mvm_handle_exit(v);
+		up_read(&v->vm->slots_sem);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static void get_regs(struct mvm_vcpu *v, struct mvm_regs *r)
+{
+	memcpy(r->gpr, v->ctx->gpr, sizeof(r->gpr));
+	r->gpr[0] = 0;
+	r->hi = v->ctx->hi;
+	r->lo = v->ctx->lo;
+	r->pc = v->ctx->pc;
+}
+
+static void set_regs(struct mvm_vcpu *v, const struct mvm_regs *r)
+{
+	memcpy(v->ctx->gpr, r->gpr, sizeof(r->gpr));
+	v->ctx->gpr[0] = 0;
+	v->ctx->hi = r->hi;
+	v->ctx->lo = r->lo;
+	v->ctx->pc = r->pc;
+	/* New state: an unfinished MMIO or hypercall no longer applies. */
+	v->mmio.active = false;
+	v->hypercall_pending = false;
+}
+
+static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
+{
+	u64 __user *uaddr = (u64 __user *)(unsigned long)r->addr;
+	unsigned int reg, sel;
+	u64 val;
+
+	if ((r->id & ~0xffull) != MVM_REG_CP0_BASE)
+		return -EINVAL;
+	reg = (r->id >> 3) & 31;
+	sel = r->id & 7;
+	if (set) {
+		if (get_user(val, uaddr))
+			return -EFAULT;
+		v->cp0[reg][sel] = val;
+		return 0;
+	}
+	val = v->cp0[reg][sel];
+	if (reg == 13 && sel == 0)	/* Cause.IP2..IP7 follow MVM_IRQ_LINE */
+		val = (val & ~0xfc00ull) | ((u64)READ_ONCE(v->vm->irq_lines) << 10);
+	return put_user(val, uaddr);
+}
+
+static bool valid_pagemask(u64 pm)
+{
+	u64 m = pm >> 13;
+
+	/* Masks cover bit pairs: 4K (0), 16K (0x6000), 64K (0x1e000), ... */
+	return !(pm & 0x1fff) && !(m & (m + 1)) && !(hweight64(m) & 1) &&
+	       pm < (1ull << 41);
+}
+
+static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
+{
+	struct mvm_tlb_entry e;
+
+	if (copy_from_user(&e, uarg, sizeof(e)))
+		return -EFAULT;
+	if (e.index >= MVM_GUEST_TLB_SIZE || e.pad)
+		return -EINVAL;
+	if (set) {
+		if (!valid_pagemask(e.pagemask))
+			return -EINVAL;
+		v->guest_tlb[e.index] = e;
+		return 0;
+	}
+	e = v->guest_tlb[e.index];
+	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
+}
+
+static long vcpu_ioctl_locked(struct mvm_vcpu *v, unsigned int cmd,
+			      void __user *uarg)
+{
+	struct mvm_regs regs;
+	struct mvm_one_reg reg;
+
+	switch (cmd) {
+	case MVM_RUN:
+		return uarg ? -EINVAL : vcpu_run(v);
+	case MVM_GET_REGS:
+		get_regs(v, &regs);
+		return copy_to_user(uarg, &regs, sizeof(regs)) ? -EFAULT : 0;
+	case MVM_SET_REGS:
+		if (copy_from_user(&regs, uarg, sizeof(regs)))
+			return -EFAULT;
+		set_regs(v, &regs);
+		return 0;
+	case MVM_GET_ONE_REG:
+	case MVM_SET_ONE_REG:
+		if (copy_from_user(&reg, uarg, sizeof(reg)))
+			return -EFAULT;
+		return one_reg(v, &reg, cmd == MVM_SET_ONE_REG);
+	case MVM_GET_TLB:
+	case MVM_SET_TLB:
+		return tlb_entry(v, uarg, cmd == MVM_SET_TLB);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long mvm_vcpu_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct mvm_vcpu *v = file->private_data;
+	long ret;
+
+	if (mutex_lock_interruptible(&v->lock))
+		return -EINTR;
+	ret = vcpu_ioctl_locked(v, cmd, (void __user *)arg);
+	mutex_unlock(&v->lock);
+	return ret;
+}
+
+static vm_fault_t run_page_fault(struct vm_fault *vmf)
+{
+	struct mvm_vcpu *v = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(v->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct run_vm_ops = {
+	.fault = run_page_fault,
+};
+
+static int mvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &run_vm_ops;
+	return 0;
+}
+
+static void vcpu_free(struct mvm_vcpu *v)
+{
+	if (v->vec_page)
+		free_vector_pages(v->vec_page);
+	free_page((unsigned long)v->run);
+	kfree(v->asid_mm);
+	kfree(v);
+}
+
+static int mvm_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct mvm_vcpu *v = file->private_data;
+	struct mvm_vm *vm = v->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[v->id] = NULL;
+	mutex_unlock(&vm->lock);
+	vcpu_free(v);
+	mvm_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations mvm_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = mvm_vcpu_release,
+	.unlocked_ioctl = mvm_vcpu_ioctl,
+	.compat_ioctl = mvm_vcpu_ioctl,
+	.mmap = mvm_vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+static struct mvm_vcpu *vcpu_alloc(struct mvm_vm *vm, u32 id)
+{
+	struct mvm_vcpu *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+
+	if (!v)
+		return NULL;
+	v->vm = vm;
+	v->id = id;
+	mutex_init(&v->lock);
+	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	v->asid_mm = kzalloc(sizeof(*v->asid_mm), GFP_KERNEL_ACCOUNT);
+	v->vec_page = alloc_vector_pages();
+	if (!v->run || !v->asid_mm || !v->vec_page) {
+		vcpu_free(v);
+		return NULL;
+	}
+	install_vectors(v);
+	v->ctx = (struct mvm_ctx *)(v->vec_page + MVM_CTX_PAGE);
+	v->seen_mmu_gen = vm->mmu_gen;
+	return v;
+}
+
+int mvm_vcpu_create(struct mvm_vm *vm, u32 id)
+{
+	struct mvm_vcpu *v;
+	int fd;
+
+	if (id >= MVM_MAX_VCPUS)
+		return -EINVAL;
+	v = vcpu_alloc(vm, id);
+	if (!v)
+		return -ENOMEM;
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		mutex_unlock(&vm->lock);
+		vcpu_free(v);
+		return -EEXIST;
+	}
+	vm->vcpus[id] = v;
+	kref_get(&vm->ref);
+	mutex_unlock(&vm->lock);
+	fd = anon_inode_getfd("mvm-vcpu", &mvm_vcpu_fops, v, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		mutex_lock(&vm->lock);
+		vm->vcpus[id] = NULL;
+		mutex_unlock(&vm->lock);
+		vcpu_free(v);
+		mvm_vm_put(vm);
+	}
+	return fd;
+}
+
+/* The context layout entry.S relies on. */
+static_assert(offsetof(struct mvm_ctx, hi) == MVM_CTX_HI);
+static_assert(offsetof(struct mvm_ctx, pc) == MVM_CTX_PC);
+static_assert(offsetof(struct mvm_ctx, cause) == MVM_CTX_CAUSE);
+static_assert(offsetof(struct mvm_ctx, vector) == MVM_CTX_VECTOR);
+static_assert(offsetof(struct mvm_ctx, guest_status) == MVM_CTX_GUEST_STATUS);
+static_assert(offsetof(struct mvm_ctx, host_status) == MVM_CTX_HOST_STATUS);
+static_assert(offsetof(struct mvm_ctx, host_ebase) == MVM_CTX_HOST_EBASE);
+static_assert(offsetof(struct mvm_ctx, host_s) == MVM_CTX_HOST_S(0));
+static_assert(offsetof(struct mvm_ctx, host_sp) == MVM_CTX_HOST_SP);
+static_assert(offsetof(struct mvm_ctx, host_ra) == MVM_CTX_HOST_RA);
+static_assert(sizeof(struct mvm_ctx) == MVM_CTX_SIZE);

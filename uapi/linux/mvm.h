@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mvm: the ioctl ABI of mvm.ko, a trap-and-emulate hypervisor for MIPS64.
+ *
+ * Shaped like KVM's: /dev/mvm hands out VM file descriptors, a VM fd hands
+ * out vCPU file descriptors, and a vCPU fd is run with MVM_RUN and reports
+ * why it stopped in a shared struct mvm_run (mmap of the vCPU fd at offset 0).
+ * Documentation/uapi.md describes every call; selftests/ exercises them.
+ *
+ * Versioning: MVM_GET_API_VERSION returns MVM_API_VERSION. Incompatible
+ * changes bump it; additions are announced through MVM_CHECK_EXTENSION.
+ */
+#ifndef _UAPI_LINUX_MVM_H
+#define _UAPI_LINUX_MVM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define MVM_API_VERSION		1
+
+/* Extensions reported by MVM_CHECK_EXTENSION (0 = absent). */
+#define MVM_CAP_USER_MEMORY	1	/* MVM_SET_USER_MEMORY_REGION */
+#define MVM_CAP_READONLY_MEM	2	/* MVM_MEM_READONLY slots */
+#define MVM_CAP_NR_MEMSLOTS	3	/* returns the number of slots */
+#define MVM_CAP_NR_VCPUS	4	/* returns the vCPUs per VM */
+#define MVM_CAP_ONE_REG		5	/* MVM_GET/SET_ONE_REG */
+#define MVM_CAP_GUEST_TLB	6	/* returns the guest TLB size */
+#define MVM_CAP_IRQ_LINE	7	/* returns the number of lines */
+#define MVM_CAP_FLAT_WINDOW	8	/* returns log2 of the flat GVA window */
+#define MVM_CAP_HYPERCALL	9	/* the hypcall instruction exits */
+
+/* Limits. */
+#define MVM_MAX_MEMSLOTS	32
+#define MVM_MAX_VCPUS		8
+#define MVM_GUEST_TLB_SIZE	64
+#define MVM_NR_IRQ_LINES	6	/* Cause.IP2 .. Cause.IP7 */
+/* Flat mode: guest virtual addresses [0, 2^40) are guest physical ones. */
+#define MVM_FLAT_WINDOW_BITS	40
+
+#define MVMIO			0xAE
+
+/* /dev/mvm */
+#define MVM_GET_API_VERSION	_IO(MVMIO, 0x00)
+#define MVM_CREATE_VM		_IO(MVMIO, 0x01)	/* arg: type, must be 0 */
+#define MVM_CHECK_EXTENSION	_IO(MVMIO, 0x03)	/* arg: MVM_CAP_* */
+#define MVM_GET_VCPU_MMAP_SIZE	_IO(MVMIO, 0x04)
+
+/* VM fd */
+#define MVM_MEM_READONLY	(1u << 1)
+
+struct mvm_userspace_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;	/* bytes; 0 deletes the slot */
+	__u64 userspace_addr;	/* start of the backing user memory */
+};
+
+struct mvm_irq_level {
+	__u32 irq;		/* 0 .. MVM_NR_IRQ_LINES-1 = Cause.IP2 .. IP7 */
+	__u32 level;		/* 1 raised, 0 lowered */
+};
+
+#define MVM_CREATE_VCPU		_IO(MVMIO, 0x41)	/* arg: vCPU id */
+#define MVM_SET_USER_MEMORY_REGION _IOW(MVMIO, 0x46, \
+					struct mvm_userspace_memory_region)
+#define MVM_IRQ_LINE		_IOW(MVMIO, 0x61, struct mvm_irq_level)
+
+/* vCPU fd */
+struct mvm_regs {
+	__u64 gpr[32];
+	__u64 hi;
+	__u64 lo;
+	__u64 pc;
+};
+
+/*
+ * One register by id. Ids: MVM_REG_CP0(reg, sel) for the guest's CP0 state
+ * (64-bit values; 32-bit registers are sign-extended).
+ */
+struct mvm_one_reg {
+	__u64 id;
+	__u64 addr;		/* user pointer to a __u64 */
+};
+
+#define MVM_REG_CP0_BASE	0x1000ull
+#define MVM_REG_CP0(reg, sel)	(MVM_REG_CP0_BASE | ((reg) << 3) | (sel))
+
+/* One entry of the guest's TLB (MIPS64 layout, as tlbr/tlbwi see it). */
+struct mvm_tlb_entry {
+	__u32 index;		/* 0 .. MVM_GUEST_TLB_SIZE-1 */
+	__u32 pad;
+	__u64 entryhi;
+	__u64 entrylo0;
+	__u64 entrylo1;
+	__u64 pagemask;
+};
+
+#define MVM_RUN			_IO(MVMIO, 0x80)
+#define MVM_GET_REGS		_IOR(MVMIO, 0x81, struct mvm_regs)
+#define MVM_SET_REGS		_IOW(MVMIO, 0x82, struct mvm_regs)
+#define MVM_GET_ONE_REG		_IOW(MVMIO, 0xab, struct mvm_one_reg)
+#define MVM_SET_ONE_REG		_IOW(MVMIO, 0xac, struct mvm_one_reg)
+#define MVM_GET_TLB		_IOWR(MVMIO, 0xb0, struct mvm_tlb_entry)
+#define MVM_SET_TLB		_IOW(MVMIO, 0xb1, struct mvm_tlb_entry)
+
+/* Why MVM_RUN returned (struct mvm_run.exit_reason). */
+#define MVM_EXIT_UNKNOWN	0
+#define MVM_EXIT_MMIO		6
+#define MVM_EXIT_HYPERCALL	3
+#define MVM_EXIT_INTR		10
+#define MVM_EXIT_INTERNAL_ERROR	17
+#define MVM_EXIT_EXCEPTION	32
+
+/* Sub-codes of MVM_EXIT_INTERNAL_ERROR. */
+#define MVM_INTERNAL_ERROR_EMULATION	1  /* an instruction mvm cannot emulate */
+#define MVM_INTERNAL_ERROR_FETCH	2  /* the faulting instruction is unreadable */
+#define MVM_INTERNAL_ERROR_PIN		3  /* the memslot's user memory is gone */
+#define MVM_INTERNAL_ERROR_DELAY_SLOT	4  /* MMIO/hypercall in a delay slot */
+
+struct mvm_run {
+	/* in */
+	__u8 request_interrupt_window;	/* reserved, must be 0 */
+	__u8 immediate_exit;		/* return MVM_EXIT_INTR before entering */
+	__u8 padding1[6];
+
+	/* out */
+	__u32 exit_reason;
+	__u32 padding2;
+	__u64 pc;			/* guest PC at the exit */
+
+	union {
+		/* MVM_EXIT_MMIO: for a load, fill data before the next MVM_RUN. */
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];	/* little-endian, len bytes */
+			__u32 len;	/* 1, 2, 4 or 8 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		/*
+		 * MVM_EXIT_EXCEPTION: the guest took an exception mvm does not
+		 * handle. pc (above) is the EPC: the branch when Cause.BD is set.
+		 */
+		struct {
+			__u64 cause;
+			__u64 epc;
+			__u64 badvaddr;	/* valid for address/TLB exceptions */
+			__u32 exc_code;	/* Cause.ExcCode */
+			__u32 insn;	/* the instruction at EPC (0 if unreadable) */
+		} ex;
+		/* MVM_EXIT_HYPERCALL: `hypcall code`; nr = v0, args = a0..a3. */
+		struct {
+			__u64 nr;
+			__u64 args[4];
+			__u64 ret;	/* written to v0 on the next MVM_RUN */
+			__u32 code;	/* the instruction's 10-bit code field */
+			__u32 pad;
+		} hypercall;
+		/* MVM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[4];	/* suberror-specific: e.g. insn, pc, badvaddr */
+		} internal;
+		char padding[256];
+	};
+};
+
+/* Guest exception codes (Cause.ExcCode) that show up in ex.exc_code. */
+#define MVM_EXC_INT	0
+#define MVM_EXC_MOD	1
+#define MVM_EXC_TLBL	2
+#define MVM_EXC_TLBS	3
+#define MVM_EXC_ADEL	4
+#define MVM_EXC_ADES	5
+#define MVM_EXC_SYS	8
+#define MVM_EXC_BP	9
+#define MVM_EXC_RI	10
+#define MVM_EXC_CPU	11
+#define MVM_EXC_OV	12
+#define MVM_EXC_TR	13
+
+#endif /* _UAPI_LINUX_MVM_H */
