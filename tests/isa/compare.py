@@ -12,8 +12,8 @@ name starts with a listed prefix is reported as `# SKIP known CPU bug`.
 import struct
 import sys
 
-RECORD = struct.Struct("<4Q32Q2Q256s")
-MAGIC = 0x3152444345524153
+RECORD = struct.Struct("<5Q32Q2Q256s")
+MAGIC = 0x3252444345524153
 SIGNALS = {0: "none", 4: "SIGILL", 5: "SIGTRAP", 8: "SIGFPE", 10: "SIGBUS",
            11: "SIGSEGV"}
 REG_NAMES = ["zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -44,10 +44,10 @@ def load_records(path):
 
 
 def fields_of(rec):
-    _, _, signo, pc = rec[:4]
-    gpr = rec[4:36]
-    hi, lo, mem = rec[36], rec[37], rec[38]
-    return signo, pc, gpr, hi, lo, mem
+    _, _, signo, pc, addr = rec[:5]
+    gpr = rec[5:37]
+    hi, lo, mem = rec[37], rec[38], rec[39]
+    return signo, pc, addr, gpr, hi, lo, mem
 
 
 def describe(signo):
@@ -55,8 +55,8 @@ def describe(signo):
 
 
 def differences(exp, got, ignore):
-    e_sig, e_pc, e_gpr, e_hi, e_lo, e_mem = fields_of(exp)
-    g_sig, g_pc, g_gpr, g_hi, g_lo, g_mem = fields_of(got)
+    e_sig, e_pc, e_addr, e_gpr, e_hi, e_lo, e_mem = fields_of(exp)
+    g_sig, g_pc, g_addr, g_gpr, g_hi, g_lo, g_mem = fields_of(got)
     diffs = []
     if "qemu_pc_is_slot" in ignore:
         e_pc -= 4	# qemu's known delay-slot PC error, see gen.py
@@ -64,6 +64,8 @@ def differences(exp, got, ignore):
         diffs.append(f"signal {describe(e_sig)} != {describe(g_sig)}")
     if e_pc != g_pc:
         diffs.append(f"pc {e_pc:#x} != {g_pc:#x}")
+    if e_addr != g_addr:
+        diffs.append(f"fault address {e_addr:#x} != {g_addr:#x}")
     for r in range(32):
         if e_gpr[r] != g_gpr[r]:
             diffs.append(f"${r}({REG_NAMES[r]}) {e_gpr[r]:#x} != {g_gpr[r]:#x}")
@@ -123,9 +125,10 @@ def compare(manifest, expected, got, known_path=None):
 def dump(manifest, records):
     cases = load_manifest(manifest)
     for i, rec in sorted(load_records(records).items()):
-        signo, pc, gpr, hi, lo, mem = fields_of(rec)
+        signo, pc, addr, gpr, hi, lo, mem = fields_of(rec)
         name = cases[i][0] if i < len(cases) else "?"
-        print(f"{i} {name}: {describe(signo)} pc={pc:#x} hi={hi:#x} lo={lo:#x}")
+        print(f"{i} {name}: {describe(signo)} pc={pc:#x} addr={addr:#x} "
+              f"hi={hi:#x} lo={lo:#x}")
 
 
 def main():

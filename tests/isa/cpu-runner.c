@@ -305,7 +305,8 @@ static void runner__syscall(struct runner *r)
  * far as the program looks: a ucontext holding the interrupted state, and
  * the handler called with (sig, info, ucontext).
  */
-static void runner__deliver(struct runner *r, int sig, uint64_t pc)
+static void runner__deliver(struct runner *r, int sig, uint64_t pc,
+			    uint64_t fault_addr)
 {
 	struct cpu *cpu = r->cpu;
 	struct isa_ucontext uc;
@@ -327,6 +328,8 @@ static void runner__deliver(struct runner *r, int sig, uint64_t pc)
 		die("signal frame not mapped");
 	memcpy(p, &uc, sizeof(uc));
 	memset(p + sizeof(uc), 0, 128);
+	put32(p + sizeof(uc), (uint32_t)sig);
+	put64(p + sizeof(uc) + ISA_SIGINFO_ADDR, fault_addr);
 	cpu->gpr[4] = (uint64_t)sig;
 	cpu->gpr[5] = info;
 	cpu->gpr[6] = frame;
@@ -370,7 +373,7 @@ static void runner__exception(struct runner *r)
 
 	if (!(cpu->cp0.status & ST_EXL)) {
 		/* WAIT outside a vector: the program itself ran WAIT. */
-		runner__deliver(r, SIG_ILL, cpu->pc);
+		runner__deliver(r, SIG_ILL, cpu->pc, 0);
 		runner__redirect(r, cpu->gpr[25]);
 		return;
 	}
@@ -383,7 +386,8 @@ static void runner__exception(struct runner *r)
 		cpu__dump(cpu);
 		die("unexpected exception %d", code);
 	}
-	runner__deliver(r, sig, cpu->cp0.epc);
+	runner__deliver(r, sig, cpu->cp0.epc,
+			sig == SIG_BUS || sig == SIG_SEGV ? cpu->cp0.badvaddr : 0);
 	runner__resume(r, cpu->gpr[25]);
 }
 
@@ -415,7 +419,7 @@ static void runner__timeout(struct runner *r)
 
 	fprintf(stderr, "cpu-runner: no progress at pc %#llx: case cut off\n",
 		(unsigned long long)cpu->pc);
-	runner__deliver(r, SIG_ALRM, cpu->pc);
+	runner__deliver(r, SIG_ALRM, cpu->pc, 0);
 	runner__redirect(r, cpu->gpr[25]);
 }
 

@@ -107,11 +107,13 @@ static void on_signal(int sig, void *info, void *ucv)
 {
 	const struct isa_ucontext *uc = ucv;
 
-	(void)info;
 	record.magic = ISA_RECORD_MAGIC;
 	record.index = current_case;
 	record.signo = sig;
 	record.pc = uc->mcontext.pc;
+	record.addr = 0;
+	if (sig == 10 || sig == 11)	/* SIGBUS, SIGSEGV */
+		copy_bytes(&record.addr, (const char *)info + ISA_SIGINFO_ADDR, 8);
 	copy_bytes(record.gpr, uc->mcontext.regs, sizeof(record.gpr));
 	record.hi = uc->mcontext.mdhi;
 	record.lo = uc->mcontext.mdlo;

@@ -16,13 +16,16 @@
 #define ISA_USERLOCAL		0x7766554433221100l
 /* Per case: gpr[0..31] (gpr[0] unused), hi, lo. */
 #define ISA_TABLE_WORDS		34
-#define ISA_RECORD_MAGIC	0x3152444345524153ull	/* "SAERCDR1" */
+#define ISA_RECORD_MAGIC	0x3252444345524153ull	/* "SAERCDR2" */
+/* siginfo_t on MIPS: signo, code, errno, then the union at 16 (si_addr). */
+#define ISA_SIGINFO_ADDR	16
 
 struct isa_record {
 	uint64_t magic;
 	uint64_t index;
 	uint64_t signo;		/* signal that ended the case */
 	uint64_t pc;		/* sc_pc: the trapping instruction (branch if in a delay slot) */
+	uint64_t addr;		/* si_addr of SIGBUS and SIGSEGV (BadVAddr), else 0 */
 	uint64_t gpr[32];
 	uint64_t hi, lo;
 	uint8_t mem[ISA_SCRATCH_SIZE];
