@@ -100,7 +100,9 @@ def reg_any(exclude=(0,)):
 
 
 class Case:
-    def __init__(self, name, body, regs, hi=None, lo=None, ignore=()):
+    def __init__(self, name, body, regs, hi=None, lo=None, ignore=(),
+                 section=".text"):
+        self.section = section
         self.name = name
         self.body = body
         self.regs = {r: v for r, v in regs.items() if r != 0}
@@ -751,6 +753,39 @@ for _ in range(3):
     add(f"rdhwr ${rt},$2 is allowed", [f"rdhwr ${rt}, $2", f"move ${rt}, $0"], {})
 
 
+# ---------------------------------------------------------------- self-modifying code
+# Code in a writable section that rewrites one of its instructions with the
+# architected sequence (store, SYNCI, SYNC, JR.HB) and runs it again: the
+# translated-block cache must notice the store.
+
+def enc_daddiu(rt, rs, imm):
+    return 0x64000000 | rs << 21 | rt << 16 | (imm & 0xffff)
+
+
+SMC = '.smc,"awx",@progbits'
+for i in range(12):
+    x, c, v, b = regs_distinct(4, exclude=(0, 31))
+    label = f"isa_smc_{len(cases)}"
+    new = enc_daddiu(x, x, rng.randrange(2, 0x7fff))
+    body = [f"{label}: daddiu ${x}, ${x}, 1", f"daddiu ${c}, ${c}, -1",
+            f"beq ${c}, $0, 2f", "nop"]
+    body += ["nop"] * (i % 4) * 300	# sometimes the patched code is pages away
+    body += [f"sw ${v}, 0(${b})", f"synci 0(${b})", "sync",
+             f"jr.hb ${b}", "nop", "2: nop"]
+    add(f"self-modifying code {i}: daddiu patched to {new:#010x}", body,
+        {x: rand64(), c: 2 + i % 3, v: new, b: label}, section=SMC)
+# a loop whose body is rewritten on every iteration
+for i in range(4):
+    x, c, v, b = regs_distinct(4, exclude=(0, 31))
+    label = f"isa_smc_{len(cases)}"
+    body = [f"1: {label}: daddiu ${x}, ${x}, 1", f"daddiu ${c}, ${c}, -1",
+            f"beq ${c}, $0, 2f", f"daddiu ${v}, ${v}, 1",
+            f"sw ${v}, 0(${b})", f"synci 0(${b})", "sync", f"jr.hb ${b}", "nop",
+            "2: nop"]
+    add(f"self-modifying loop {i}", body,
+        {x: 0, c: 5 + i, v: enc_daddiu(x, x, 1), b: label}, section=SMC)
+
+
 # ---------------------------------------------------------------- output
 
 def fill_regs(case):
@@ -781,8 +816,9 @@ def emit(out_dir):
             hx(w) if isinstance(w, int) else w for w in words))
     asm += ["\t.globl\tisa_case_entry", "isa_case_entry:"]
     asm += [f"\t.dword\tisa_case_{i}" for i in range(len(cases))]
-    asm += ["\t.text"]
     for i, c in enumerate(cases):
+        asm += [f"\t.section\t{c.section}" if c.section != ".text" else
+                "\t.text"]
         asm += [f"\t.align\t3", f"isa_case_{i}:",
                 "\tld\t$1, 256($4)", "\tmthi\t$1", "\tld\t$1, 264($4)",
                 "\tmtlo\t$1"]
