@@ -767,7 +767,9 @@ for i in range(12):
     x, c, v, b = regs_distinct(4, exclude=(0, 31))
     label = f"isa_smc_{len(cases)}"
     new = enc_daddiu(x, x, rng.randrange(2, 0x7fff))
-    body = [f"{label}: daddiu ${x}, ${x}, 1", f"daddiu ${c}, ${c}, -1",
+    # enter through a branch so both runs start a block at the label
+    body = [f"b {label}", "nop",
+            f"{label}: daddiu ${x}, ${x}, 1", f"daddiu ${c}, ${c}, -1",
             f"beq ${c}, $0, 2f", "nop"]
     body += ["nop"] * (i % 4) * 300	# sometimes the patched code is pages away
     body += [f"sw ${v}, 0(${b})", f"synci 0(${b})", "sync",
