@@ -22,7 +22,8 @@ QEMU=${QEMU:-qemu-system-mips64el}
 
 KERNEL=$CACHE/guest/vmlinuz
 INITRD=$CACHE/guest/initramfs.cpio.gz
-APPEND="console=ttyS0,115200"
+# The same command line mvm gives its guest by default.
+APPEND="console=ttyS0 earlycon coherentio"
 MODE=raw
 PREPARE=0
 
