@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Count/Compare and interrupts: Count runs in real time, a Compare match
+ * sets Cause.TI/IP7 and interrupts through IM7/IE, writing Compare clears
+ * it; software interrupts; vectors 0x180 (IV = 0) and 0x200 (IV = 1);
+ * masking by IE/EXL/ERL; wait; di/ei; eret with EXL and ERL; eret clears LL.
+ */
+#include "asm.h"
+
+const char *bm_name = "irq";
+
+u64 e_eret_exl(void);
+u64 e_eret_erl(u64 extra_status);
+u64 e_llsc(u64 addr);
+u64 e_llsc_syscall(u64 addr);
+u64 e_llsc_eret(u64 addr);
+
+/* Count runs at CPU_COUNT_HZ (vmm/cpu.h: half the 200 MHz CPU clock in the DTB). */
+#define COUNT_HZ	100000000ULL
+#define RTC		0xffffffffbe002000ULL	/* goldfish RTC at 0x1e002000 */
+
+static volatile int irqs;
+static volatile u64 irq_cause;
+
+static void set_status(u32 clear, u32 set)
+{
+	MTC0(C0_STATUS, ((u32)MFC0(C0_STATUS) & ~clear) | set);
+}
+
+static void timer_hook(u64 cause)
+{
+	irqs++;
+	irq_cause = cause;
+	MTC0(C0_COMPARE, count_now() - 1);	/* acknowledge; next match in ~43 s */
+}
+
+static void soft_hook(u64 cause)
+{
+	irqs++;
+	irq_cause = cause;
+	MTC0(C0_CAUSE, (u32)MFC0(C0_CAUSE) & ~(u32)(CA_IP(0) | CA_IP(1)));
+}
+
+/* Spins until an interrupt arrives or `ticks` of Count pass. */
+static bool wait_irq(u32 ticks)
+{
+	u32 c0 = count_now();
+
+	while (!irqs && count_now() - c0 < ticks)
+		;
+	return irqs != 0;
+}
+
+static u64 rtc_ns(void)
+{
+	u64 lo = rd32(RTC + 0x00);	/* reading TIME_LOW latches TIME_HIGH */
+
+	return lo | ((u64)rd32(RTC + 0x04) << 32);
+}
+
+static void test_count(void)
+{
+	u32 c0 = count_now(), c1;
+	u64 t0, t1;
+	volatile int i;
+
+	for (i = 0; i < 100000; i++)
+		;
+	c1 = count_now();
+	check_true(c1 != c0, "Count advances (0x%x -> 0x%x)", c0, c1);
+	MTC0(C0_COUNT, 0x12345678);
+	c0 = count_now();
+	check_true(c0 - 0x12345678u < 0x1000000u, "Count is writable (wrote 0x12345678, read 0x%x)", c0);
+
+	/* against the wall clock of the board's goldfish RTC, when there is one */
+	exc_reset();
+#ifndef BM_QEMU_MALTA
+	f_lw(RTC, 0);
+#else
+	exc_n = 1;
+#endif
+	if (exc_n) {
+		skip("no goldfish RTC at 0x1e002000 to time Count against",
+		     "Count rate against the RTC");
+		return;
+	}
+	t0 = rtc_ns();
+	c0 = count_now();
+	do
+		t1 = rtc_ns();
+	while (t1 - t0 < 50000000ULL && count_now() - c0 < COUNT_HZ * 2);	/* 50 ms */
+	c1 = count_now();
+	t1 = rtc_ns();
+	if (!check_true(t1 - t0 >= 50000000ULL, "RTC advances by 50 ms within 2 s of Count"))
+		return;
+	{
+		u64 hz = (u64)(c1 - c0) * 1000000000ULL / (t1 - t0 ? t1 - t0 : 1);
+
+		check_true(hz > COUNT_HZ * 9 / 10 && hz < COUNT_HZ * 11 / 10,
+			   "Count runs at %lu Hz in real time (measured %lu Hz against the RTC)",
+			   COUNT_HZ, hz);
+	}
+}
+
+static void test_compare(void)
+{
+	u32 c0, cmp;
+
+	exc_reset();
+	set_status(ST_IE | ST_IM_ALL, 0);
+	cmp = count_now() + 20000;			/* 0.2 ms */
+	MTC0(C0_COMPARE, cmp);
+	check_eq(MFC0(C0_CAUSE) & (CA_TI | CA_IP(7)), 0, "Compare written: Cause.TI and IP7 clear");
+	c0 = count_now();
+	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < COUNT_HZ)
+		;
+	check_eq(MFC0(C0_CAUSE) & (CA_TI | CA_IP(7)), CA_TI | CA_IP(7),
+		 "Compare match sets Cause.TI and IP7");
+	check_true((int32_t)(count_now() - cmp) >= 0, "... not before Count reaches Compare");
+	check_eq(exc_n, 0, "no interrupt with IE = 0");
+	MTC0(C0_COMPARE, count_now() - 1);
+	check_eq(MFC0(C0_CAUSE) & (CA_TI | CA_IP(7)), 0, "writing Compare clears TI and IP7");
+	check_eq(MFC0(C0_INTCTL) >> 29 & 7, 7, "IntCtl.IPTI = 7");
+}
+
+static void timer_irq(const char *name, bool iv, int vec)
+{
+	exc_reset();
+	irqs = 0;
+	irq_hook = timer_hook;
+	MTC0(C0_CAUSE, iv ? CA_IV : 0);
+	MTC0(C0_COMPARE, count_now() + 10000);
+	set_status(0, ST_IM(7) | ST_IE);
+	if (!check_true(wait_irq(COUNT_HZ), "%s: timer interrupt delivered", name)) {
+		set_status(ST_IE | ST_IM_ALL, 0);
+		return;
+	}
+	set_status(ST_IE | ST_IM_ALL, 0);
+	check_exc(0, vec, 0, name);
+	check_eq(irq_cause & (CA_TI | CA_IP(7)), CA_TI | CA_IP(7), "%s: Cause.TI and IP7 set", name);
+	check_eq(irqs, 1, "%s: exactly one interrupt after acknowledging", name);
+	MTC0(C0_CAUSE, 0);
+}
+
+static void test_timer_irq(void)
+{
+	u32 c0;
+
+	timer_irq("timer interrupt, Cause.IV = 0 -> 0x180", false, 0x180);
+	timer_irq("timer interrupt, Cause.IV = 1 -> 0x200", true, 0x200);
+
+	/* masked by IM7, EXL, ERL; delivered as soon as unmasked */
+	exc_reset();
+	irqs = 0;
+	irq_hook = timer_hook;
+	MTC0(C0_COMPARE, count_now() + 1000);
+	set_status(ST_IM(7), ST_IE);
+	c0 = count_now();
+	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < COUNT_HZ)
+		;
+	check_eq(MFC0(C0_CAUSE) & CA_TI, CA_TI, "IE = 1, IM7 = 0: Cause.TI set");
+	check_eq(irqs, 0, "IE = 1, IM7 = 0: no interrupt");
+	set_status(0, ST_IM(7) | ST_EXL);
+	check_eq(irqs, 0, "IE = 1, IM7 = 1, EXL = 1: no interrupt");
+	set_status(ST_EXL, ST_ERL);
+	check_eq(irqs, 0, "IE = 1, IM7 = 1, ERL = 1: no interrupt");
+	set_status(ST_ERL, 0);
+	c0 = count_now();
+	while (!irqs && count_now() - c0 < 100000)
+		;
+	check_eq(irqs, 1, "pending timer interrupt taken once unmasked");
+	set_status(ST_IE | ST_IM_ALL, 0);
+
+	/* wait sleeps until the interrupt */
+	exc_reset();
+	irqs = 0;
+	MTC0(C0_COMPARE, count_now() + COUNT_HZ / 100);	/* 10 ms */
+	set_status(0, ST_IM(7) | ST_IE);
+	c0 = count_now();
+	asm volatile("wait" ::: "memory");
+	check_eq(irqs, 1, "wait with IE = 1 returns after the timer interrupt");
+	check_true(count_now() - c0 >= COUNT_HZ / 100 - 1000, "... and not before the match");
+	set_status(ST_IE | ST_IM_ALL, 0);
+	irq_hook = NULL;
+}
+
+static void test_soft_irq(void)
+{
+	int ip;
+
+	for (ip = 0; ip < 2; ip++) {
+		exc_reset();
+		irqs = 0;
+		irq_hook = soft_hook;
+		set_status(ST_IE | ST_IM_ALL, 0);
+		MTC0(C0_CAUSE, CA_IP(ip));
+		check_eq(MFC0(C0_CAUSE) & CA_IP(ip), CA_IP(ip), "Cause.IP%d is writable", ip);
+		check_eq(irqs, 0, "IP%d pending but masked: no interrupt", ip);
+		set_status(0, ST_IM(ip) | ST_IE);
+		if (check_eq(irqs, 1, "software interrupt IP%d taken when IM%d and IE are set", ip, ip)) {
+			check_exc(0, 0x180, 0, "software interrupt: Int at 0x180");
+			check_eq(irq_cause & (CA_IP(0) | CA_IP(1)), CA_IP(ip), "Cause.IP%d in the handler",
+				 ip);
+		}
+		set_status(ST_IE | ST_IM_ALL, 0);
+	}
+	/* ei with a pending software interrupt: taken right away */
+	{
+		u64 old, after_di;
+
+		exc_reset();
+		irqs = 0;
+		set_status(0, ST_IE);
+		asm volatile(".set push; .set mips64r2; di %0; ehb; .set pop" : "=r"(old) :: "memory");
+		after_di = (u64)MFC0(C0_STATUS);
+		check_eq(old & ST_IE, ST_IE, "di returns the old Status (IE = 1)");
+		check_eq(after_di & ST_IE, 0, "di clears Status.IE");
+		MTC0(C0_CAUSE, CA_IP(1));
+		set_status(0, ST_IM(1));
+		check_eq(irqs, 0, "pending IP1 with IE = 0 after di: no interrupt");
+		asm volatile(".set push; .set mips64r2; ei; ehb; .set pop" ::: "memory");
+		check_eq(irqs, 1, "ei: pending software interrupt taken");
+		check_eq(MFC0(C0_STATUS) & ST_IE, ST_IE, "ei sets Status.IE");
+		set_status(ST_IE | ST_IM_ALL, 0);
+	}
+	irq_hook = NULL;
+	MTC0(C0_CAUSE, 0);
+}
+
+static void test_eret(void)
+{
+	static u64 word __attribute__((aligned(8)));
+	u64 v0, v1;
+
+	v0 = e_eret_exl();
+	asm volatile("move %0, $3" : "=r"(v1));
+	check_eq(v0, 1, "eret with EXL = 1 returns to EPC");
+	check_eq(MFC0(C0_STATUS) & (ST_EXL | ST_ERL), 0, "eret clears EXL");
+	v0 = e_eret_erl(0);
+	check_eq(v0, 1, "eret with ERL = 1 returns to ErrorEPC");
+	check_eq(MFC0(C0_STATUS) & (ST_EXL | ST_ERL), 0, "eret clears ERL");
+	v0 = e_eret_erl(ST_EXL);
+	check_eq(v0, 1, "eret with ERL = EXL = 1 returns to ErrorEPC");
+	check_eq(MFC0(C0_STATUS) & (ST_EXL | ST_ERL), ST_EXL, "... and clears only ERL");
+	set_status(ST_EXL, 0);
+	(void)v1;
+
+	word = 5;
+	check_eq(e_llsc((u64)(uintptr_t)&word), 1, "ll; sc succeeds");
+	check_eq(word, 6, "ll; sc stored");
+	exc_reset();
+	check_eq(e_llsc_syscall((u64)(uintptr_t)&word), 0, "ll; syscall (eret); sc fails");
+	check_eq(word, 6, "... and stores nothing");
+	check_eq(e_llsc_eret((u64)(uintptr_t)&word), 0, "lld; eret; scd fails");
+	check_eq(word, 6, "... and stores nothing");
+}
+
+void bm_main(void)
+{
+	test_count();
+	test_compare();
+	test_timer_irq();
+	test_soft_irq();
+	test_eret();
+}
