@@ -59,7 +59,7 @@ def differences(exp, got, ignore):
     g_sig, g_pc, g_addr, g_gpr, g_hi, g_lo, g_mem = fields_of(got)
     diffs = []
     if "qemu_pc_is_slot" in ignore:
-        e_pc -= 4	# qemu's known delay-slot PC error, see gen.py
+        e_pc -= 4	# see QEMU_NOP_BRANCHES in gen.py
     if e_sig != g_sig:
         diffs.append(f"signal {describe(e_sig)} != {describe(g_sig)}")
     if e_pc != g_pc:
