@@ -183,15 +183,16 @@ static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 	val = gpr(v, INSN_RT(insn));
 	if (run->mmio.is_write)
 		memcpy(run->mmio.data, &val, len);	/* little-endian host */
-	v->mmio.active = true;
+	/* The PC moves on now; only a load's register write waits. */
+	v->mmio.active = !run->mmio.is_write;
 	v->mmio.reg = INSN_RT(insn);
 	v->mmio.len = len;
-	v->mmio.resume_pc = next;
+	v->ctx->pc = next;
 	trace_mvm_mmio(v->id, run->mmio.is_write, gpa, len, val);
 	return EXIT_TO_USER;
 }
 
-/* Completes the MMIO of the previous exit: load data from run->mmio. */
+/* Completes an MMIO load of the previous exit with run->mmio.data. */
 void mvm_complete_mmio(struct mvm_vcpu *v)
 {
 	u64 val = 0;
@@ -199,7 +200,7 @@ void mvm_complete_mmio(struct mvm_vcpu *v)
 	if (!v->mmio.active)
 		return;
 	v->mmio.active = false;
-	if (!v->run->mmio.is_write && v->mmio.reg) {
+	if (v->mmio.reg) {
 		memcpy(&val, v->run->mmio.data, v->mmio.len);
 		if (v->mmio.sign && v->mmio.len < 8)
 			val = sign_extend64(val, v->mmio.len * 8 - 1);
@@ -207,7 +208,6 @@ void mvm_complete_mmio(struct mvm_vcpu *v)
 		trace_mvm_mmio(v->id, 0, v->run->mmio.phys_addr, v->mmio.len,
 			       val);
 	}
-	v->ctx->pc = v->mmio.resume_pc;
 }
 
 void mvm_complete_hypercall(struct mvm_vcpu *v)
@@ -216,7 +216,6 @@ void mvm_complete_hypercall(struct mvm_vcpu *v)
 		return;
 	v->hypercall_pending = false;
 	v->ctx->gpr[2] = v->run->hypercall.ret;
-	v->ctx->pc += 4;
 }
 
 static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
@@ -280,6 +279,7 @@ static int hypercall_exit(struct mvm_vcpu *v, u32 insn)
 		run->hypercall.args[i] = v->ctx->gpr[4 + i];
 	run->hypercall.ret = 0;
 	v->hypercall_pending = true;
+	v->ctx->pc += 4;
 	return EXIT_TO_USER;
 }
 

@@ -42,12 +42,12 @@ struct mvm_pending_tlb {
 	u64 entrylo[2];
 };
 
+/* An MMIO load waiting for its data (run->mmio.data) at the next MVM_RUN. */
 struct mvm_mmio_pending {
 	bool active;
 	u8 reg;			/* destination GPR of a load */
 	u8 len;
 	bool sign;		/* sign-extend the loaded value */
-	u64 resume_pc;
 };
 
 struct mvm_vcpu {

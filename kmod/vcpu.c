@@ -167,7 +167,7 @@ static void set_regs(struct mvm_vcpu *v, const struct mvm_regs *r)
 	v->ctx->hi = r->hi;
 	v->ctx->lo = r->lo;
 	v->ctx->pc = r->pc;
-	/* New state: an unfinished MMIO or hypercall no longer applies. */
+	/* New state: a pending MMIO load or hypercall result is dropped. */
 	v->mmio.active = false;
 	v->hypercall_pending = false;
 }
