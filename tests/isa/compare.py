@@ -117,7 +117,8 @@ def compare(manifest, expected, got, known_path=None):
         if bug:
             print(f"ok {n} - {name} # SKIP known CPU bug: {bug} ({detail})")
         else:
-            print(f"not ok {n} - {name}: expected != got: {detail}")
+            print(f"not ok {n} - {name}: expected != got: {detail} "
+                  f"(code: isa_body_{i} in cases.S)")
             failed += 1
     return failed
 

@@ -29,6 +29,7 @@
 #define KSEG0			0xffffffff80000000ull
 #define STUB_PA			0x1000ull	/* TLB set-up and the ERET */
 #define SETUP_TABLE_PA		0x2000ull	/* values the stub loads */
+#define ERET_PA			0x1f00ull	/* where the runner resumes the guest */
 
 /* Status: user mode, 64-bit user segment, interrupts masked. */
 #define ST_EXL			(1ull << 1)
@@ -227,14 +228,13 @@ static void runner__write_stub(struct runner *r, uint64_t entry)
 	LOAD_MTC0(ST_KSU_USER | ST_UX | ST_EXL, 12, 0);		/* Status */
 	EMIT(INSN_EHB);
 	EMIT(INSN_ERET);
+	if (STUB_PA + 4 * n > ERET_PA || 8 * t > 0x1000)
+		die("set-up stub too large");
 #undef LOAD_MTC0
 #undef EMIT
 	r->cpu->gpr[4] = KSEG0 + SETUP_TABLE_PA;
 	r->cpu->pc = KSEG0 + STUB_PA;
 }
-
-/* Where the runner resumes the guest: an ERET in kernel space. */
-#define ERET_PA		0x1f00ull
 
 static void runner__resume(struct runner *r, uint64_t pc)
 {
