@@ -24,7 +24,9 @@
 
 #include "device.h"
 
+struct board;
 struct bus;
+struct vm_config;
 
 #define VIRTIO_MMIO_SLOT_SIZE	0x200
 #define VIRTIO_MMIO_VENDOR	0x204d564d	/* "MVM " */
@@ -170,5 +172,11 @@ int virtio_net__init_fd(struct device *dev, struct bus *bus, int fd);
 int virtio_console__init(struct device *dev, struct bus *bus, int in_fd,
 			 int out_fd);
 int virtio_rng__init(struct device *dev, struct bus *bus);
+
+/*
+ * The board's virtio devices from the configuration: every --disk, the
+ * --net tap, an rng and a console. 0, or -1 after a one-line error.
+ */
+int virtio__add_devices(struct board *board, const struct vm_config *cfg);
 
 #endif

@@ -8,7 +8,7 @@
 
 .PHONY: virtio-test virtio-fuzz fuzz-virtio
 
-VIRTIO_DEV_SRCS := $(sort $(wildcard devices/virtio_*.c)) vmm/log.c
+VIRTIO_DEV_SRCS := $(filter-out devices/virtio_setup.c,$(sort $(wildcard devices/virtio_*.c))) vmm/log.c
 VIRTIO_DEV_OBJS := $(VIRTIO_DEV_SRCS:%.c=$(BUILD)/obj/%.o)
 VIRTIO_TEST_SRCS := tests/virtio/virtio_test.c tests/virtio/driver.c tests/virtio/stubs.c
 VIRTIO_TEST_OBJS := $(VIRTIO_TEST_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "syscon.h"
 #include "uart_8250.h"
+#include "virtio.h"
 
 uint64_t board__low_ram_end(const struct board *board)
 {
@@ -178,7 +179,7 @@ struct board *board__create(const struct vm_config *cfg)
 		}
 		board->nr_cpus++;
 	}
-	if (board__add_devices(board))
+	if (board__add_devices(board) || virtio__add_devices(board, cfg))
 		goto fail;
 	return board;
 fail:

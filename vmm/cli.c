@@ -133,6 +133,26 @@ static int parse_backend(struct vm_config *cfg, const char *arg)
 	return 0;
 }
 
+static int parse_disk(struct vm_config *cfg, const char *arg)
+{
+	if (cfg->nr_disks == CLI_MAX_DISKS) {
+		usage_err("--disk %s: at most %d disks", arg, CLI_MAX_DISKS);
+		return -1;
+	}
+	cfg->disks[cfg->nr_disks++] = arg;	/* checked when the disk opens */
+	return 0;
+}
+
+static int parse_net(struct vm_config *cfg, const char *arg)
+{
+	if (cfg->net) {
+		usage_err("--net %s: only one network device is supported", arg);
+		return -1;
+	}
+	cfg->net = arg;				/* checked when the tap opens */
+	return 0;
+}
+
 static int parse_verbose(struct vm_config *cfg, const char *arg)
 {
 	(void)cfg;
@@ -154,6 +174,10 @@ static const struct cli_option run_options[] = {
 	{ "backend", "NAME", "emu (interpreter, any host), kmod (/dev/mvm) or "
 	  "auto: kmod when /dev/mvm exists, else emu (default auto)",
 	  parse_backend },
+	{ "disk", "FILE[,ro]", "virtio-blk disk backed by a raw image file; "
+	  "repeat for more disks (vda, vdb, ...)", parse_disk },
+	{ "net", "tap[,OPTS]", "virtio-net on a tap device (needs CAP_NET_ADMIN); "
+	  "OPTS: ifname=NAME (made if missing), mac=MAC", parse_net },
 	{ "dtb-dump", "FILE", "write the guest's device tree blob to FILE and "
 	  "exit without running the guest", parse_dtb_dump },
 	{ "verbose", NULL, "more messages from the VMM (twice: debug)",

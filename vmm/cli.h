@@ -20,6 +20,7 @@ enum mvm_exit {
 };
 
 #define CLI_DEFAULT_MEM		(256ULL << 20)
+#define CLI_MAX_DISKS		8
 #define CLI_DEFAULT_APPEND	"console=ttyS0 earlycon coherentio"
 
 struct vm_config {
@@ -34,6 +35,9 @@ struct vm_config {
 	 * Devices given on the command line (--disk, --net, ...) add their
 	 * fields here and their parser to the option table in cli.c.
 	 */
+	const char *disks[CLI_MAX_DISKS];	/* "FILE[,ro]", virtio-blk */
+	int nr_disks;
+	const char *net;			/* "tap[,OPTS]", virtio-net */
 };
 
 /*
