@@ -10,12 +10,6 @@
 
 #include "cpu_internal.h"
 
-struct code_cache {
-	uint64_t nr_pages;
-	_Atomic uint32_t *generation;
-	_Atomic uint8_t *is_code;
-};
-
 struct code_cache *code_cache__get(struct bus *bus)
 {
 	struct code_cache *cc = bus->code;
@@ -50,15 +44,12 @@ void code_cache__free(struct bus *bus)
 	bus->code = NULL;
 }
 
-uint32_t code_cache__generation(struct code_cache *cc, uint64_t pa)
-{
-	return atomic_load_explicit(&cc->generation[pa >> PAGE_SHIFT],
-				    memory_order_acquire);
-}
-
 bool code_cache__mark(struct code_cache *cc, uint64_t pa)
 {
-	return atomic_exchange(&cc->is_code[pa >> PAGE_SHIFT], 1) == 0;
+	if (atomic_exchange(&cc->is_code[pa >> PAGE_SHIFT], 1) != 0)
+		return false;
+	atomic_fetch_add(&cc->epoch, 1);
+	return true;
 }
 
 bool code_cache__is_code(struct code_cache *cc, uint64_t pa)

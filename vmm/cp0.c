@@ -17,6 +17,7 @@
 #define CONFIG2_VALUE		(1ull << 31)
 /* M (Config4 follows), ULRI: UserLocal for the TLS rdhwr $29 */
 #define CONFIG3_VALUE		((1ull << 31) | (1ull << 13))
+#define CONFIG3_CMGCR		(1ull << 29)
 /* KScratch registers at select 2 and 3 */
 #define CONFIG4_VALUE		(0x0cull << 16)
 
@@ -33,6 +34,16 @@
 #define HWRENA_WRITABLE		(0xfull | (1ull << 29))
 #define INTCTL_IPTI		(7ull << 29)
 #define EBASE_WRITABLE		0x3ffff000ull
+
+void cpu__set_cm_gcr_base(struct cpu *cpu, uint64_t gcr_pa)
+{
+	cpu->cm_gcr_pa = gcr_pa;
+	cpu->cp0.cmgcrbase = gcr_pa >> 4;
+	if (gcr_pa)
+		cpu->cp0.config[3] |= CONFIG3_CMGCR;
+	else
+		cpu->cp0.config[3] &= ~CONFIG3_CMGCR;
+}
 
 void cp0__reset(struct cpu *cpu)
 {
@@ -52,6 +63,7 @@ void cp0__reset(struct cpu *cpu)
 	c->wired = 0;
 	c->random_seed = 0x12345678u + (uint64_t)cpu->id;
 	c->count_offset = -cpu__host_count(cpu);
+	cpu__set_cm_gcr_base(cpu, cpu->cm_gcr_pa);
 }
 
 static uint64_t cp0__random(struct cpu *cpu)
@@ -95,6 +107,7 @@ uint64_t cp0__read(struct cpu *cpu, int reg, int sel)
 	case CP0_EPC * 8: return c->epc;
 	case CP0_PRID * 8: return c->prid;
 	case CP0_PRID * 8 + 1: return c->ebase;
+	case CP0_PRID * 8 + 3: return c->cmgcrbase;
 	case CP0_CONFIG * 8 ... CP0_CONFIG * 8 + 7: return c->config[sel];
 	case CP0_LLADDR * 8: return cpu->ll_pa >> 4;
 	case CP0_XCONTEXT * 8: return c->xcontext;

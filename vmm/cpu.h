@@ -50,6 +50,7 @@ struct cp0 {
 	uint64_t cause, epc, prid, ebase, config[8], lladdr, xcontext;
 	uint64_t errorepc, desave, userlocal, kscratch[8];
 	uint64_t count_offset;	/* Count = host time based count + offset */
+	uint64_t cmgcrbase;	/* CMGCRBase ($15 sel 3): GCR physical base >> 4 */
 };
 
 /* A decoded instruction of a translated block. */
@@ -82,6 +83,7 @@ struct cpu {
 
 	int id;
 	struct bus *bus;
+	uint64_t cm_gcr_pa;	/* survives reset: it is wiring, not state */
 	int mode;		/* MODE_*, derived from Status */
 
 	/* LL/SC: a pending link and the value LL saw (SC does a host CAS). */
@@ -99,6 +101,11 @@ struct cpu {
 	/* interpreter state */
 	struct soft_tlb_entry stlb[MODE_KINDS][ACCESS_KINDS][SOFT_TLB_SIZE];
 	struct block **blocks;	/* direct-mapped by physical PC */
+	/* Virtual PC (+ mode) -> block, flushed with the soft TLB. */
+	struct jump_entry *jump_cache;
+	struct block *retired;	/* replaced blocks the jump cache may still name */
+	unsigned int nr_retired;
+	uint64_t code_epoch;	/* the code_cache epoch this vCPU's soft TLB honours */
 	uint64_t insn_count;	/* instructions retired, for statistics */
 	uint64_t exc_count;
 	bool exception;		/* set by cpu__exception() within an instruction */
@@ -132,7 +139,13 @@ uint32_t cpu__count(struct cpu *cpu);
 /* Dump registers to stderr, for fatal errors and debugging. */
 void cpu__dump(struct cpu *cpu);
 
-/* Invalidate translated code in guest physical [pa, pa + len). */
-void cpu__invalidate_code(struct cpu *cpu, uint64_t pa, uint64_t len);
+/*
+ * Advertise a MIPS Coherence Manager: Config3.CMGCR and CMGCRBase point the
+ * guest at the GCR block at physical gcr_pa (32 KiB aligned). Call before
+ * the vCPU runs; 0 removes it.
+ */
+void cpu__set_cm_gcr_base(struct cpu *cpu, uint64_t gcr_pa);
+/* Any thread: drop stale translations after writing guest RAM [pa, pa + len). */
+void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
 
 #endif

@@ -86,9 +86,24 @@ void tlb__flush_soft_store_page(struct cpu *cpu, uint64_t pa);
 void tlb__recompute(struct tlb_entry *e);
 
 /* code_cache.c */
+struct code_cache {
+	/* Bumped whenever a page becomes code: vCPUs then drop the soft TLB
+	 * store entries that could bypass the code check. */
+	_Atomic uint64_t epoch;
+	uint64_t nr_pages;
+	_Atomic uint32_t *generation;
+	_Atomic uint8_t *is_code;
+};
+
 struct code_cache *code_cache__get(struct bus *bus);
 void code_cache__free(struct bus *bus);
-uint32_t code_cache__generation(struct code_cache *cc, uint64_t pa);
+
+static inline uint32_t code_cache__generation(struct code_cache *cc, uint64_t pa)
+{
+	return atomic_load_explicit(&cc->generation[pa >> PAGE_SHIFT],
+				    memory_order_acquire);
+}
+
 /* Marks pa's page as holding code; returns true if it did not before. */
 bool code_cache__mark(struct code_cache *cc, uint64_t pa);
 bool code_cache__is_code(struct code_cache *cc, uint64_t pa);
@@ -96,6 +111,7 @@ void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
 
 /* interp.c */
 void interp__init(struct cpu *cpu);
+void interp__flush_jump_cache(struct cpu *cpu);
 void interp__exit(struct cpu *cpu);
 /* Execute one block at cpu->pc (interrupts are checked between blocks). */
 void interp__run_block(struct cpu *cpu);

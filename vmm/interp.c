@@ -16,27 +16,63 @@
 #define BLOCK_CACHE_BITS	16
 #define BLOCK_CACHE_SIZE	(1u << BLOCK_CACHE_BITS)
 #define BLOCK_MAX_INSNS		64
+#define JUMP_CACHE_BITS		12
+#define JUMP_CACHE_SIZE		(1u << JUMP_CACHE_BITS)
+#define MAX_RETIRED_BLOCKS	4096
 
 struct block {
 	uint64_t pa;
 	uint32_t generation;
 	uint32_t n;
+	struct block *next_retired;
 	struct insn insns[];
+};
+
+/* key = virtual PC + mode + 1: never 0, so a zeroed entry matches nothing. */
+struct jump_entry {
+	uint64_t key;
+	struct block *block;
 };
 
 void interp__init(struct cpu *cpu)
 {
 	cpu->blocks = calloc(BLOCK_CACHE_SIZE, sizeof(*cpu->blocks));
+	cpu->jump_cache = calloc(JUMP_CACHE_SIZE, sizeof(*cpu->jump_cache));
+	if (!cpu->jump_cache) {
+		free(cpu->blocks);
+		cpu->blocks = NULL;
+	}
+}
+
+static void interp__free_retired(struct cpu *cpu)
+{
+	while (cpu->retired) {
+		struct block *b = cpu->retired;
+
+		cpu->retired = b->next_retired;
+		free(b);
+	}
+	cpu->nr_retired = 0;
+}
+
+void interp__flush_jump_cache(struct cpu *cpu)
+{
+	if (cpu->jump_cache)
+		memset(cpu->jump_cache, 0, JUMP_CACHE_SIZE * sizeof(*cpu->jump_cache));
+	interp__free_retired(cpu);
 }
 
 void interp__exit(struct cpu *cpu)
 {
 	if (!cpu->blocks)
 		return;
+	interp__free_retired(cpu);
 	for (unsigned int i = 0; i < BLOCK_CACHE_SIZE; i++)
 		free(cpu->blocks[i]);
 	free(cpu->blocks);
+	free(cpu->jump_cache);
 	cpu->blocks = NULL;
+	cpu->jump_cache = NULL;
 }
 
 /* ---- memory access ---------------------------------------------------- */
@@ -159,15 +195,16 @@ bool mem__store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
 
 /* ---- translated blocks -------------------------------------------------- */
 
-static bool fetch_pa(struct cpu *cpu, uint64_t pc, uint64_t *pa)
+static bool fetch_pa(struct cpu *cpu, uint64_t pc, uint64_t *pa, bool *cacheable)
 {
 	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_FETCH, pc);
-	bool soft_ok;
+	bool soft_ok = true;
 
 	if (unlikely(pc & 3)) {
 		cpu__address_error(cpu, pc, false);
 		return false;
 	}
+	*cacheable = true;
 	if (likely(e->tag == (pc & PAGE_MASK))) {
 		*pa = pc + e->addend - (uintptr_t)cpu->bus->ram;
 		return true;
@@ -180,6 +217,7 @@ static bool fetch_pa(struct cpu *cpu, uint64_t pc, uint64_t *pa)
 	}
 	if (soft_ok)
 		stlb_fill(cpu, ACCESS_FETCH, pc, *pa);
+	*cacheable = soft_ok;
 	return true;
 }
 
@@ -217,30 +255,55 @@ static struct block *block__translate(struct cpu *cpu, uint64_t pa, uint32_t gen
 	return b;
 }
 
-static struct block *block__lookup(struct cpu *cpu)
+static void block__retire(struct cpu *cpu, struct block *b)
+{
+	if (!b)
+		return;
+	b->next_retired = cpu->retired;
+	cpu->retired = b;
+	if (++cpu->nr_retired >= MAX_RETIRED_BLOCKS)
+		interp__flush_jump_cache(cpu);
+}
+
+static struct block *block__lookup_physical(struct cpu *cpu, uint64_t pa)
 {
 	struct code_cache *cc = cpu->bus->code;
-	struct block **slot, *b;
-	uint32_t gen;
-	uint64_t pa;
+	struct block **slot = &cpu->blocks[(pa >> 2) & (BLOCK_CACHE_SIZE - 1)];
+	struct block *b = *slot;
+	uint32_t gen = code_cache__generation(cc, pa);
 
-	if (!fetch_pa(cpu, cpu->pc, &pa))
-		return NULL;
-	slot = &cpu->blocks[(pa >> 2) & (BLOCK_CACHE_SIZE - 1)];
-	b = *slot;
-	gen = code_cache__generation(cc, pa);
 	if (likely(b && b->pa == pa && b->generation == gen))
 		return b;
 	if (code_cache__mark(cc, pa))
 		tlb__flush_soft_store_page(cpu, pa);
 	gen = code_cache__generation(cc, pa);
-	free(b);
+	block__retire(cpu, b);
 	*slot = block__translate(cpu, pa, gen);
 	if (!*slot) {
 		cpu->halted = true;
 		cpu->halt_reason = "out of memory translating guest code";
 	}
 	return *slot;
+}
+
+static inline struct block *block__lookup(struct cpu *cpu)
+{
+	uint64_t pc = cpu->pc, key = pc + (uint64_t)cpu->mode + 1, pa;
+	struct jump_entry *je = &cpu->jump_cache[(pc >> 2) & (JUMP_CACHE_SIZE - 1)];
+	struct block *b = je->block;
+	bool cacheable;
+
+	if (likely(je->key == key && (pc & 3) == 0 &&
+		   b->generation == code_cache__generation(cpu->bus->code, b->pa)))
+		return b;
+	if (!fetch_pa(cpu, pc, &pa, &cacheable))
+		return NULL;
+	b = block__lookup_physical(cpu, pa);
+	if (b && cacheable) {
+		je->key = key;
+		je->block = b;
+	}
+	return b;
 }
 
 /* ---- execution --------------------------------------------------------- */
@@ -278,12 +341,13 @@ static void interp__run_pending_delay_slot(struct cpu *cpu)
 {
 	uint64_t target = cpu->branch_target;
 	struct insn in;
+	bool cacheable;
 	uint64_t pa;
 	uint32_t raw;
 
 	cpu->pending_branch = false;
 	cpu->in_delay_slot = true;
-	if (!fetch_pa(cpu, cpu->pc, &pa)) {
+	if (!fetch_pa(cpu, cpu->pc, &pa, &cacheable)) {
 		cpu->in_delay_slot = false;
 		return;
 	}
@@ -319,15 +383,8 @@ void interp__run_block(struct cpu *cpu)
 		cpu->pc = pc;
 		r = exec_one(cpu, &b->insns[i], pc);
 		cpu->gpr[0] = 0;
-		if (likely(r == EX_NEXT)) {
-			if (unlikely(cpu->code_written)) {
-				/* The rest of this block may be stale. */
-				cpu->pc = pc + 4;
-				cpu->insn_count += i + 1;
-				return;
-			}
+		if (likely(r == EX_NEXT))
 			continue;
-		}
 		if (r == EX_BRANCH) {
 			interp__finish_branch(cpu, b, i, pc);
 			i += 2;

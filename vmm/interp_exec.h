@@ -41,6 +41,15 @@ static enum exec_result branch(struct cpu *cpu, bool taken, uint64_t target,
 	return EX_BRANCH;
 }
 
+/* A store hit translated code: the rest of this block may be stale. */
+static enum exec_result stop_if_code_written(struct cpu *cpu)
+{
+	if (likely(!cpu->code_written))
+		return EX_NEXT;
+	cpu->pc += 4;
+	return EX_STOP;
+}
+
 static enum exec_result trap_if(struct cpu *cpu, bool cond)
 {
 	return cond ? raise(cpu, EXC_TR) : EX_NEXT;
@@ -91,7 +100,9 @@ static enum exec_result store_left_right(struct cpu *cpu, const struct insn *in,
 		shift = 8 * off;
 		v = (word & ~((mask << shift) & mask)) | ((RT << shift) & mask);
 	}
-	return store(cpu, aligned, size, v) ? EX_NEXT : EX_STOP;
+	if (!store(cpu, aligned, size, v))
+		return EX_STOP;
+	return stop_if_code_written(cpu);
 }
 
 static enum exec_result load_op(struct cpu *cpu, const struct insn *in,
@@ -114,7 +125,9 @@ static enum exec_result load_op(struct cpu *cpu, const struct insn *in,
 
 static enum exec_result store_op(struct cpu *cpu, const struct insn *in, unsigned int size)
 {
-	return store(cpu, RS + (uint64_t)in->imm, size, RT) ? EX_NEXT : EX_STOP;
+	if (!store(cpu, RS + (uint64_t)in->imm, size, RT))
+		return EX_STOP;
+	return stop_if_code_written(cpu);
 }
 
 /* LL/LLD: remember the physical address and the value for SC's CAS. */
@@ -175,7 +188,7 @@ static enum exec_result store_conditional(struct cpu *cpu, const struct insn *in
 	}
 	cpu->llbit = false;
 	R(in->rt) = ok;
-	return EX_NEXT;
+	return stop_if_code_written(cpu);
 }
 
 static enum exec_result mul_div(struct cpu *cpu, const struct insn *in)
@@ -387,7 +400,7 @@ static enum exec_result cop0(struct cpu *cpu, const struct insn *in, uint64_t pc
 	return EX_STOP;
 }
 
-static inline enum exec_result exec_one(struct cpu *cpu, const struct insn *in, uint64_t pc)
+static inline __attribute__((always_inline)) enum exec_result exec_one(struct cpu *cpu, const struct insn *in, uint64_t pc)
 {
 	uint64_t s, t, r;
 

@@ -23,6 +23,7 @@ void tlb__recompute(struct tlb_entry *e)
 void tlb__flush_soft(struct cpu *cpu)
 {
 	memset(cpu->stlb, 0xff, sizeof(cpu->stlb));
+	interp__flush_jump_cache(cpu);
 }
 
 /* A page became code: stores to it must take the slow path from now on. */
