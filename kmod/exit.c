@@ -9,8 +9,8 @@
 #include "mvm.h"
 #include "trace.h"
 
-#define MVM_GVA_LIMIT		(1ull << MVM_FLAT_WINDOW_BITS)
-#define CAUSE_BD		(1ull << 31)
+#define MVM_GVA_LIMIT		BIT_ULL(MVM_FLAT_WINDOW_BITS)
+#define CAUSE_BD		BIT_ULL(31)
 #define CAUSE_EXCCODE(c)	(((c) >> 2) & 0x1f)
 
 #define INSN_OP(i)		((i) >> 26)
@@ -82,23 +82,33 @@ static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
 			v->ctx->gpr[INSN_RD(br)] = fall;
 		return 0;
 	case 1:				/* bltz, bgez, bltzal, bgezal (+likely) */
-		switch (INSN_RT(br) & ~2u) {
-		case 0x00: cond = rs < 0; break;
-		case 0x01: cond = rs >= 0; break;
-		case 0x10: cond = rs < 0; link = true; break;
-		case 0x11: cond = rs >= 0; link = true; break;
-		default: return -EINVAL;
-		}
+		if (INSN_RT(br) & ~0x13u)
+			return -EINVAL;
+		cond = (INSN_RT(br) & 1) ? rs >= 0 : rs < 0;
+		link = INSN_RT(br) & 0x10;
 		break;
-	case 2: case 3:			/* j, jal */
+	case 2:				/* j, jal */
+	case 3:
 		*next = ((pc + 4) & ~0x0fffffffull) | ((br & 0x03ffffff) << 2);
 		if (INSN_OP(br) == 3)
 			v->ctx->gpr[31] = fall;
 		return 0;
-	case 4: case 0x14: cond = rs == rt; break;	/* beq(l) */
-	case 5: case 0x15: cond = rs != rt; break;	/* bne(l) */
-	case 6: case 0x16: cond = rs <= 0; break;	/* blez(l) */
-	case 7: case 0x17: cond = rs > 0; break;	/* bgtz(l) */
+	case 0x04:			/* beq, beql */
+	case 0x14:
+		cond = rs == rt;
+		break;
+	case 0x05:			/* bne, bnel */
+	case 0x15:
+		cond = rs != rt;
+		break;
+	case 0x06:			/* blez, blezl */
+	case 0x16:
+		cond = rs <= 0;
+		break;
+	case 0x07:			/* bgtz, bgtzl */
+	case 0x17:
+		cond = rs > 0;
+		break;
 	default:
 		return -EINVAL;
 	}

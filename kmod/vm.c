@@ -12,7 +12,7 @@
 #include <linux/uaccess.h>
 #include "mvm.h"
 
-#define MVM_GPA_LIMIT	(1ull << MVM_FLAT_WINDOW_BITS)
+#define MVM_GPA_LIMIT	BIT_ULL(MVM_FLAT_WINDOW_BITS)
 
 static void unpin_range(struct mvm_vm *vm, u64 gpa, u64 size)
 {
@@ -59,7 +59,7 @@ static struct mvm_memslot *slot_of_gpa(struct mvm_vm *vm, u64 gpa)
 
 bool mvm_vm_gpa_is_ram(struct mvm_vm *vm, u64 gpa)
 {
-	return slot_of_gpa(vm, gpa) != NULL;
+	return slot_of_gpa(vm, gpa);
 }
 
 /*

@@ -318,6 +318,28 @@ TEST_F(vm, mmio_in_delay_slot)
 	EXPECT_EQ(5, mvm_reg(t, R_V0));
 }
 
+/* ... and in the delay slot of a call: the link register is set too. */
+GUEST_CODE(guest_mmio_call_delay_slot,
+	"	bal	1f\n"
+	"	 lw	$2, 0($4)\n"
+	"	break\n"
+	"1:	" HYPCALL);
+
+TEST_F(vm, mmio_in_call_delay_slot)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, load_guest(t, guest_mmio_call_delay_slot));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, GUEST_MMIO_GPA + 0x40));
+	expect_mmio(_metadata, t, 0, GUEST_MMIO_GPA + 0x40, 4, GUEST_CODE_GPA);
+	supply(t, 0x77);
+	ASSERT_EQ(0, mvm_run(t));
+	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
+	EXPECT_EQ(GUEST_CODE_GPA + 12, t->run->pc);
+	EXPECT_EQ(GUEST_CODE_GPA + 8, mvm_reg(t, R_RA));
+	EXPECT_EQ(0x77, mvm_reg(t, R_V0));
+}
+
 /* Reads of a read-only slot hit memory; writes become MMIO exits. */
 GUEST_CODE(guest_rom,
 	"	ld	$2, 0($4)\n"
