@@ -174,6 +174,8 @@ static void test_delay_slots(void)
 		  f_bd_nottaken_at, f_bd_nottaken_res, b + 1, 0, 4);
 	expect_bd("lw AdEL in the delay slot of jr", f_bd_jr, f_bd_jr_at, f_bd_jr_res,
 		  b + 3, (u64)(uintptr_t)f_bd_jr_res, 4);
+	expect_bd("lw AdEL in the delay slot of a taken beql", f_bdl_taken, f_bdl_taken_at,
+		  f_bdl_taken_res, b + 2, 0, 4);
 	expect_bd("syscall in a delay slot", f_bd_syscall, f_bd_syscall_at,
 		  f_bd_syscall_res, 0, 0, 8);
 	expect_none("not-taken bnel nullifies a faulting delay slot", f_bdl_nottaken, b + 2, 0);

@@ -27,17 +27,6 @@ smc_same:
 	jr	ra
 	nop
 
-/* call_hb(fn): call fn with jalr.hb (clears the instruction hazard) */
-	.globl	call_hb
-call_hb:
-	daddiu	sp, sp, -16
-	sd	ra, 0(sp)
-	jalr.hb	a0
-	nop
-	ld	ra, 0(sp)
-	jr	ra
-	daddiu	sp, sp, 16
-
 	.section .smc2, "ax"
 	.globl	smc_t1, smc_t2, smc_t3, smc_t4, smc_t5, smc_t6, smc_t7
 	.balign	64

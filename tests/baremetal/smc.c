@@ -11,7 +11,6 @@
 const char *bm_name = "smc";
 
 u64 smc_same(u32 word);
-u64 call_hb(u64 fn);
 extern char smc_t1[], smc_t2[], smc_t3[], smc_t4[], smc_t5[], smc_t6[], smc_t7[], smc_end2[];
 
 #define LI_V0(n)	(0x24020000u | (n))	/* addiu v0, zero, n */

@@ -20,6 +20,7 @@ volatile u64 exc_resume;
 volatile u64 exc_user_return;
 volatile bool exc_user_abort;
 void (*volatile irq_hook)(u64 cause);
+bool (*volatile exc_hook)(struct frame *f, u64 cause);
 struct frame exc_frame;
 u64 exc_stack[1024] __attribute__((aligned(16)));
 static int test_no;
@@ -242,7 +243,9 @@ void exc_dispatch(struct frame *f)
 		bm_poweroff();
 	}
 
-	if (CA_EXC(cause) == 0) {
+	if (exc_hook && exc_hook(f, cause)) {
+		/* handled by the test: return to EPC as the hook left it */
+	} else if (CA_EXC(cause) == 0) {
 		if (irq_hook)
 			irq_hook(cause);
 		else

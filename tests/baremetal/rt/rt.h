@@ -122,6 +122,8 @@ extern volatile u64 exc_user_return;
 extern volatile bool exc_user_abort;
 /* Called for interrupts with the Cause value; must clear the source. */
 extern void (*volatile irq_hook)(u64 cause);
+/* Called first for every exception; returning true resumes at f->epc. */
+extern bool (*volatile exc_hook)(struct frame *f, u64 cause);
 
 void exc_reset(void);
 /* Runs user code at pc until its syscall; returns the user's v0. */

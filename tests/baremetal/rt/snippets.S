@@ -115,3 +115,24 @@ AT(f_exl_refill)
 	lw	v0, 0(a0)
 	nop
 RES(f_exl_refill)
+
+/* A load in the delay slot of a taken branch-likely: EPC = the branch, BD = 1. */
+FN(f_bdl_taken)
+	li	v0, 0x1234
+AT(f_bdl_taken)
+	beql	zero, zero, 1f
+	lw	v0, 0(a0)
+1:
+RES(f_bdl_taken)
+
+/* call_hb(fn): call fn with jalr.hb (clears the instruction hazard); returns its v0 */
+	.globl	call_hb
+call_hb:
+	daddiu	sp, sp, -16
+	sd	ra, 0(sp)
+	jalr.hb	a0
+	nop
+	ld	ra, 0(sp)
+	jr	ra
+	daddiu	sp, sp, 16
+
