@@ -13,6 +13,8 @@ BENCH_RUNS ?= 3
 bench-build: setup guest
 	@$(MAKE) --no-print-directory all || \
 		echo "bench: build/mvm did not build; mvm gets no numbers" >&2
+	@$(MAKE) --no-print-directory isa-runner || \
+		echo "bench: tests/isa cpu-runner did not build; no mvm-core number" >&2
 
 bench-boot: bench-build
 	@mkdir -p build/bench
