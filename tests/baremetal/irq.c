@@ -182,6 +182,60 @@ static void test_timer_irq(void)
 	check_true(count_now() - c0 >= COUNT_HZ / 100 - 1000, "... and not before the match");
 	set_status(ST_IE | ST_IM_ALL, 0);
 	irq_hook = NULL;
+
+	/*
+	 * With Config7.WII = 1 Linux idles with `wait` and IE = 0: a pending
+	 * interrupt masked only by IE must wake it. Without WII it is
+	 * implementation-dependent, and Linux keeps IE = 1.
+	 */
+	if (!((u32)MFC0(C0_CONFIG7) >> 31)) {
+		skip("Config7.WII = 0: Linux does not wait with IE = 0",
+		     "wait with IE = 0, IM7 = 1 wakes on the timer");
+		return;
+	}
+	exc_reset();
+	irqs = 0;
+	MTC0(C0_COMPARE, count_now() + COUNT_HZ / 100);	/* 10 ms */
+	set_status(ST_IE, ST_IM(7));
+	c0 = count_now();
+	asm volatile("wait" ::: "memory");
+	check_true(count_now() - c0 >= COUNT_HZ / 100 - 1000,
+		   "wait with IE = 0, IM7 = 1 sleeps until the timer match");
+	check_eq(MFC0(C0_CAUSE) & CA_TI, CA_TI, "... and returns with Cause.TI set");
+	check_eq(exc_n, 0, "... without taking the interrupt");
+	MTC0(C0_COMPARE, count_now() - 1);
+	set_status(ST_IE | ST_IM_ALL, 0);
+}
+
+/* The UART's interrupt output reaches Cause.IP2 (level-triggered). */
+static void test_uart_line(void)
+{
+#ifdef BM_QEMU_MALTA
+	skip("malta's UART is not on IP2", "UART interrupt on Cause.IP2");
+#else
+	volatile uint8_t *ier = (volatile uint8_t *)(uintptr_t)0xffffffffbe000001ULL;
+	u32 c0;
+
+	set_status(ST_IE | ST_IM_ALL, 0);
+	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "UART interrupts off: Cause.IP2 clear");
+	*ier = 0x02;					/* THR empty interrupt */
+	c0 = count_now();
+	while (!(MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < COUNT_HZ / 10)
+		;
+	check_eq(MFC0(C0_CAUSE) & CA_IP(2), CA_IP(2), "UART THRE interrupt enabled: Cause.IP2 set");
+	exc_reset();
+	irqs = 0;
+	irq_hook = NULL;	/* the runtime's default: clear Status.IM in the handler */
+	set_status(0, ST_IM(2) | ST_IE);
+	check_exc(0, 0x180, 0, "UART interrupt delivered through IM2");
+	check_eq(exc_log[0].cause & CA_IP(2), CA_IP(2), "UART interrupt: Cause.IP2 in the handler");
+	set_status(ST_IE | ST_IM_ALL, 0);
+	*ier = 0;
+	c0 = count_now();
+	while ((MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < COUNT_HZ / 10)
+		;
+	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "UART interrupt disabled: Cause.IP2 drops (level)");
+#endif
 }
 
 static void test_soft_irq(void)
@@ -261,5 +315,6 @@ void bm_main(void)
 	test_compare();
 	test_timer_irq();
 	test_soft_irq();
+	test_uart_line();
 	test_eret();
 }

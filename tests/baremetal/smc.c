@@ -114,6 +114,28 @@ static void test_fresh_and_mapped(void)
 	}
 	check_eq(i, 100, "code rewritten 100 times: each version runs");
 
+	/*
+	 * Alternate stores through aliases whose translations are already
+	 * cached with runs of the code: each store must reach the next run.
+	 */
+	{
+		static const char *const alias_names[] = { "ckseg1", "xkphys", "a TLB mapping" };
+		u64 alias[3] = { KSEG1(CODE_PA), XKPHYS_CCA(3, CODE_PA), XKSEG + 0x58000000ULL };
+		int a;
+
+		tlb_write(3, alias[2], ELO(CODE_PA, ELO_C(3) | ELO_V | ELO_D | ELO_G), ELO_G, 0);
+		for (a = 0; a < 3; a++) {
+			for (i = 0; i < 50; i++) {
+				wr32(alias[a], LI_V0(i + a));
+				synci(KSEG0(CODE_PA));
+				if (call(KSEG0(CODE_PA)) != (u64)(i + a))
+					break;
+			}
+			check_eq(i, 50, "50 rewrites through %s, each run from ckseg0", alias_names[a]);
+		}
+		tlb_invalidate(3);
+	}
+
 	/* through the TLB: patch through ckseg0, run through xkseg */
 	copy_code(CODE_PA, smc_t1, 12);
 	wr32(KSEG0(CODE_PA), LI_V0(21));

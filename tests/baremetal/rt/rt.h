@@ -65,6 +65,7 @@ typedef int64_t s64;
 #define C0_CONFIG2	16, 2
 #define C0_CONFIG3	16, 3
 #define C0_CONFIG4	16, 4
+#define C0_CONFIG7	16, 7
 #define C0_LLADDR	17, 0
 #define C0_XCONTEXT	20, 0
 #define C0_ERROREPC	30, 0
