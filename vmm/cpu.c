@@ -273,24 +273,11 @@ static void cpu__poll(struct cpu *cpu)
 	cpu__sync_irq_lines(cpu);
 }
 
-/* Another vCPU turned a page into code: our store shortcuts may skip it. */
-static inline void cpu__honour_code_epoch(struct cpu *cpu)
-{
-	uint64_t epoch = atomic_load_explicit(&cpu->bus->code->epoch,
-					      memory_order_acquire);
-
-	if (likely(epoch == cpu->code_epoch))
-		return;
-	cpu->code_epoch = epoch;
-	for (int m = 0; m < MODE_KINDS; m++)
-		memset(cpu->stlb[m][ACCESS_STORE], 0xff, sizeof(cpu->stlb[m][ACCESS_STORE]));
-}
-
 enum cpu_exit cpu__run(struct cpu *cpu)
 {
 	for (;;) {
 		if (unlikely(atomic_load_explicit(&cpu->kick_irq, memory_order_relaxed)) ||
-		    unlikely(--cpu->poll_countdown == 0))
+		    unlikely(cpu->poll_countdown == 0))
 			cpu__poll(cpu);
 		if (unlikely(atomic_load_explicit(&cpu->kick, memory_order_relaxed))) {
 			atomic_store(&cpu->kick, false);
@@ -310,8 +297,7 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 		}
 		if (!cpu->pending_branch && cpu__take_interrupt(cpu))
 			continue;
-		cpu__honour_code_epoch(cpu);
-		interp__run_block(cpu);
+		interp__run(cpu);
 	}
 }
 

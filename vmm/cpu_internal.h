@@ -113,8 +113,8 @@ void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
 void interp__init(struct cpu *cpu);
 void interp__flush_jump_cache(struct cpu *cpu);
 void interp__exit(struct cpu *cpu);
-/* Execute one block at cpu->pc (interrupts are checked between blocks). */
-void interp__run_block(struct cpu *cpu);
+/* Run blocks from cpu->pc until the run loop must look (see interp.c). */
+void interp__run(struct cpu *cpu);
 
 /* Memory access helpers shared by the interpreter (interp.c) */
 bool mem__load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val);

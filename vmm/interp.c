@@ -28,10 +28,16 @@ struct block {
 	struct insn insns[];
 };
 
-/* key = virtual PC + mode + 1: never 0, so a zeroed entry matches nothing. */
+/*
+ * key = virtual PC + mode + 1: never 0, so a zeroed entry matches nothing.
+ * The entry carries the code generation it saw, so that validating a hit
+ * costs one load that does not depend on the block.
+ */
 struct jump_entry {
 	uint64_t key;
 	struct block *block;
+	_Atomic uint32_t *generation_ptr;
+	uint32_t generation;
 };
 
 void interp__init(struct cpu *cpu)
@@ -153,7 +159,7 @@ static bool mem__store_slow(struct cpu *cpu, uint64_t va, unsigned int size, uin
 	return false;
 }
 
-static inline bool load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val)
+static inline __attribute__((always_inline)) bool load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val)
 {
 	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_LOAD, va);
 
@@ -168,7 +174,7 @@ static inline bool load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_
 	return mem__load_slow(cpu, va, size, val);
 }
 
-static inline bool store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
+static inline __attribute__((always_inline)) bool store(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t val)
 {
 	const struct soft_tlb_entry *e = stlb_entry(cpu, ACCESS_STORE, va);
 
@@ -290,18 +296,21 @@ static inline struct block *block__lookup(struct cpu *cpu)
 {
 	uint64_t pc = cpu->pc, key = pc + (uint64_t)cpu->mode + 1, pa;
 	struct jump_entry *je = &cpu->jump_cache[(pc >> 2) & (JUMP_CACHE_SIZE - 1)];
-	struct block *b = je->block;
+	struct block *b;
 	bool cacheable;
 
 	if (likely(je->key == key && (pc & 3) == 0 &&
-		   b->generation == code_cache__generation(cpu->bus->code, b->pa)))
-		return b;
+		   atomic_load_explicit(je->generation_ptr, memory_order_acquire) ==
+		   je->generation))
+		return je->block;
 	if (!fetch_pa(cpu, pc, &pa, &cacheable))
 		return NULL;
 	b = block__lookup_physical(cpu, pa);
 	if (b && cacheable) {
 		je->key = key;
 		je->block = b;
+		je->generation_ptr = &cpu->bus->code->generation[pa >> PAGE_SHIFT];
+		je->generation = b->generation;
 	}
 	return b;
 }
@@ -317,24 +326,28 @@ enum exec_result {
 
 #include "interp_exec.h"
 
-static void interp__finish_branch(struct cpu *cpu, const struct block *b, uint32_t i,
-				  uint64_t pc)
+/* Runs the delay slot and takes the branch; true when chaining may go on. */
+static inline __attribute__((always_inline)) bool interp__finish_branch(
+	struct cpu *cpu, const struct block *b, uint32_t i, uint64_t pc)
 {
 	uint64_t target = cpu->branch_target;
+	enum exec_result r;
 
 	if (i + 1 >= b->n) {
 		/* The delay slot is on the next page: run it on its own. */
 		cpu->pending_branch = true;
 		cpu->pc = pc + 4;
-		return;
+		return false;
 	}
 	cpu->pc = pc + 4;
 	cpu->in_delay_slot = true;
-	exec_one(cpu, &b->insns[i + 1], pc + 4);
+	r = exec_one(cpu, &b->insns[i + 1], pc + 4);
 	cpu->gpr[0] = 0;
 	cpu->in_delay_slot = false;
-	if (!cpu->exception)
-		cpu->pc = target;
+	if (r == EX_STOP && cpu->exception)
+		return false;
+	cpu->pc = target;
+	return r != EX_STOP;
 }
 
 static void interp__run_pending_delay_slot(struct cpu *cpu)
@@ -361,7 +374,8 @@ static void interp__run_pending_delay_slot(struct cpu *cpu)
 		cpu->pc = target;
 }
 
-void interp__run_block(struct cpu *cpu)
+/* Runs one block; true when the next block may follow without a check. */
+static inline __attribute__((always_inline)) bool interp__run_block(struct cpu *cpu)
 {
 	const struct block *b;
 	uint64_t pc;
@@ -371,11 +385,11 @@ void interp__run_block(struct cpu *cpu)
 	cpu->code_written = false;
 	if (unlikely(cpu->pending_branch)) {
 		interp__run_pending_delay_slot(cpu);
-		return;
+		return false;
 	}
 	b = block__lookup(cpu);
 	if (!b)
-		return;
+		return false;
 	pc = cpu->pc;
 	for (i = 0; i < b->n; i++, pc += 4) {
 		enum exec_result r;
@@ -386,20 +400,55 @@ void interp__run_block(struct cpu *cpu)
 		if (likely(r == EX_NEXT))
 			continue;
 		if (r == EX_BRANCH) {
-			interp__finish_branch(cpu, b, i, pc);
-			i += 2;
-		} else if (r == EX_SKIP) {
-			cpu->pc = pc + 8;
-			i += 1;
-		} else {
-			i += 1;
+			bool chain = interp__finish_branch(cpu, b, i, pc);
+
+			cpu->insn_count += i + 2;
+			if (chain)
+				cpu->consecutive_exceptions = 0;
+			return chain;
 		}
-		cpu->insn_count += i;
+		if (r == EX_SKIP) {
+			cpu->pc = pc + 8;
+			cpu->insn_count += i + 1;
+			cpu->consecutive_exceptions = 0;
+			return true;
+		}
+		cpu->insn_count += i + 1;
 		if (!cpu->exception)
 			cpu->consecutive_exceptions = 0;
-		return;
+		return false;
 	}
 	cpu->pc = pc;
 	cpu->insn_count += i;
 	cpu->consecutive_exceptions = 0;
+	return true;
+}
+
+/* Another vCPU turned a page into code: our store shortcuts may skip it. */
+static inline void interp__honour_code_epoch(struct cpu *cpu)
+{
+	uint64_t epoch = atomic_load_explicit(&cpu->bus->code->epoch,
+					      memory_order_acquire);
+
+	if (likely(epoch == cpu->code_epoch))
+		return;
+	cpu->code_epoch = epoch;
+	for (int m = 0; m < MODE_KINDS; m++)
+		memset(cpu->stlb[m][ACCESS_STORE], 0xff, sizeof(cpu->stlb[m][ACCESS_STORE]));
+}
+
+/*
+ * Chains blocks until something may need the run loop's attention: a state
+ * change or exception, an interrupt line, a kick, or the polling budget.
+ */
+void interp__run(struct cpu *cpu)
+{
+	do {
+		interp__honour_code_epoch(cpu);
+		if (!interp__run_block(cpu))
+			return;
+		if (unlikely(atomic_load_explicit(&cpu->kick_irq, memory_order_relaxed) ||
+			     atomic_load_explicit(&cpu->kick, memory_order_relaxed)))
+			return;
+	} while (likely(--cpu->poll_countdown != 0));
 }

@@ -105,7 +105,7 @@ static enum exec_result store_left_right(struct cpu *cpu, const struct insn *in,
 	return stop_if_code_written(cpu);
 }
 
-static enum exec_result load_op(struct cpu *cpu, const struct insn *in,
+static inline __attribute__((always_inline)) enum exec_result load_op(struct cpu *cpu, const struct insn *in,
 				unsigned int size, bool sign)
 {
 	uint64_t v;
@@ -123,7 +123,7 @@ static enum exec_result load_op(struct cpu *cpu, const struct insn *in,
 	return EX_NEXT;
 }
 
-static enum exec_result store_op(struct cpu *cpu, const struct insn *in, unsigned int size)
+static inline __attribute__((always_inline)) enum exec_result store_op(struct cpu *cpu, const struct insn *in, unsigned int size)
 {
 	if (!store(cpu, RS + (uint64_t)in->imm, size, RT))
 		return EX_STOP;
@@ -597,8 +597,10 @@ static inline __attribute__((always_inline)) enum exec_result exec_one(struct cp
 	case OP_RDHWR: return rdhwr(cpu, in);
 	case OP_COP1: cpu__cop_unusable(cpu, 1); return EX_STOP;
 	case OP_COP2: cpu__cop_unusable(cpu, 2); return EX_STOP;
-	default:
+	case OP_RESERVED:
 		return reserved(cpu);
+	default:
+		__builtin_unreachable();
 	}
 }
 
