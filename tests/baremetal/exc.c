@@ -130,6 +130,13 @@ static void test_address_errors(void)
 		check_eq(exc_log[0].cause & CA_BD, 0, "fetch AdEL: Cause.BD = 0");
 	}
 
+	exc_reset();
+	exc_resume = (u64)(uintptr_t)f_jump_res;
+	f_jump((u64)(uintptr_t)f_jump_res + 1, 0);
+	if (check_exc(0, 0x180, 4, "jump to an odd address (no MIPS16/microMIPS) -> AdEL"))
+		check_eq(exc_log[0].badvaddr, (u64)(uintptr_t)f_jump_res + 1,
+			 "odd jump: BadVAddr = target");
+
 	/* 64-bit segments disabled in kernel mode */
 	set_status(ST_KX, 0);
 	EXPECT_BADV("KX = 0: load from xkseg -> AdEL", f_lw, XKSEG + 0x1000, 0, 0x180, 4);
@@ -179,6 +186,10 @@ static void test_delay_slots(void)
 	expect_bd("syscall in a delay slot", f_bd_syscall, f_bd_syscall_at,
 		  f_bd_syscall_res, 0, 0, 8);
 	expect_none("not-taken bnel nullifies a faulting delay slot", f_bdl_nottaken, b + 2, 0);
+	EXPECT_BADV("fault at a taken beq's target: EPC = target, BD = 0", f_after_branch,
+		    b + 1, 0, 0x180, 4);
+	EXPECT_BADV("fault at a taken beql's target: EPC = target, BD = 0", f_after_bl,
+		    b + 1, 0, 0x180, 4);
 	/* a normal exception after a BD one must clear Cause.BD */
 	EXPECT("syscall after a delay-slot exception", f_syscall, 0, 0, 0x180, 8);
 	check_eq(exc_log[0].cause & CA_BD, 0, "Cause.BD cleared by the next exception");

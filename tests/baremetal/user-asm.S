@@ -114,3 +114,11 @@ AT(u_break)
 U(u_syscall)
 AT(u_syscall)
 	syscall
+/* a1 iterations of a loop whose counter increments in a delay slot: v0 = a1 */
+U(u_count)
+	li	v0, 0
+	move	t0, a1
+1:	addiu	t0, t0, -1
+	bnez	t0, 1b
+	addiu	v0, v0, 1
+	syscall

@@ -16,7 +16,7 @@ extern char __user_text[], __user_data[];
 USNIP(u_plain) USNIP(u_data) USNIP(u_mfc0) USNIP(u_mtc0) USNIP(u_di) USNIP(u_eret)
 USNIP(u_tlbwi) USNIP(u_cache) USNIP(u_wait) USNIP(u_cop1) USNIP(u_load) USNIP(u_store)
 USNIP(u_fetch) USNIP(u_rdhwr0) USNIP(u_rdhwr1) USNIP(u_rdhwr2) USNIP(u_rdhwr3)
-USNIP(u_rdhwr29) USNIP(u_break) USNIP(u_syscall) USNIP(u_load32)
+USNIP(u_rdhwr29) USNIP(u_break) USNIP(u_syscall) USNIP(u_load32) USNIP(u_count)
 
 static void set_status(u32 clear, u32 set)
 {
@@ -202,6 +202,88 @@ static void test_rdhwr(void)
 	MTC0(C0_HWRENA, 0);
 }
 
+#define CODE_PA		0x01400000ULL
+#define COUNT_TICKS	5000		/* timer period: 50 us at 100 MHz */
+
+static volatile int ticks, user_ticks;
+
+static bool tick_hook(struct frame *f, u64 cause)
+{
+	(void)f;
+	if (CA_EXC(cause) != 0)
+		return false;
+	ticks++;
+	if ((u32)MFC0(C0_STATUS) & ST_KSU_MASK)
+		user_ticks++;
+	MTC0(C0_COMPARE, count_now() + COUNT_TICKS);
+	return true;
+}
+
+/* Timer interrupts every 50 us must not disturb a loop with work in its delay slot. */
+static void test_interrupted(void)
+{
+	u64 n = 3000000, v;
+
+	exc_reset();
+	ticks = user_ticks = 0;
+	exc_hook = tick_hook;
+	MTC0(C0_COMPARE, count_now() + COUNT_TICKS);
+	MTC0(C0_STATUS, ((u32)MFC0(C0_STATUS) & ~ST_IM_ALL) | ST_IM(7) | ST_IE);
+	v = f_count(n, 0);
+	check_eq(v, n, "kernel loop under timer interrupts: result exact");
+	check_true(ticks > 0, "kernel loop: %d interrupts taken", ticks);
+	ticks = 0;
+	v = go_user(UVA(u_count), n, 0);
+	check_eq(v, n, "user loop under timer interrupts: result exact");
+	check_true(user_ticks > 0, "user loop: %d interrupts taken in user mode", user_ticks);
+	MTC0(C0_STATUS, (u32)MFC0(C0_STATUS) & ~(ST_IM_ALL | ST_IE));
+	MTC0(C0_COMPARE, count_now() - 1);
+	exc_hook = NULL;
+}
+
+/* Two address spaces: the same user VA holds different code under two ASIDs. */
+static void test_asids(void)
+{
+	u64 i, off = UVA(u_plain) - USER_VA;
+	int bad = -1;
+
+	for (i = 0; i < 4096; i += 4)
+		wr32(KSEG0(CODE_PA + i), rd32((u64)(uintptr_t)__user_text + i));
+	wr32(KSEG0(CODE_PA + off), 0x24020008);		/* li v0, 8 instead of 7 */
+	asm volatile("synci 0(%0); sync" :: "r"(KSEG0(CODE_PA + off)) : "memory");
+	tlb_write(0, USER_VA | 1, ELO(PHYS(__user_text), ELO_C(3) | ELO_V),
+		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_D), 0);
+	tlb_write(1, USER_VA | 2, ELO(CODE_PA, ELO_C(3) | ELO_V),
+		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_D), 0);
+	for (i = 0; i < 40; i++) {
+		u64 asid = 1 + (i & 1);
+
+		DMTC0(C0_ENTRYHI, asid);
+		if (run_user(u_plain, 0, 0) != 6 + asid) {
+			bad = (int)i;
+			break;
+		}
+	}
+	check_eq((u64)bad, (u64)-1, "same user VA, ASID 1 and 2 alternating: each runs its own code");
+	/* replace ASID 1's page under the same VA and ASID (like exec) */
+	DMTC0(C0_ENTRYHI, 1);
+	run_user(u_plain, 0, 0);
+	tlb_write(0, USER_VA | 1, ELO(CODE_PA, ELO_C(3) | ELO_V),
+		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_D), 0);
+	DMTC0(C0_ENTRYHI, 1);
+	check_eq(run_user(u_plain, 0, 0), 8, "tlbwi replaces the user code page: new code runs");
+	/* unmapped: the user fetch faults instead of running stale code */
+	tlb_invalidate(0);
+	tlb_invalidate(1);
+	DMTC0(C0_ENTRYHI, 1);
+	exc_reset();
+	exc_user_abort = true;
+	go_user(UVA(u_plain), 0, 0);
+	check_exc(0, 0x080, 2, "user code page unmapped: fetch raises XTLB refill");
+	DMTC0(C0_ENTRYHI, 0);
+	map_user();
+}
+
 void bm_main(void)
 {
 	map_user();
@@ -209,4 +291,6 @@ void bm_main(void)
 	test_cpu();
 	test_addresses();
 	test_rdhwr();
+	test_interrupted();
+	test_asids();
 }

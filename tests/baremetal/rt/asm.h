@@ -14,6 +14,7 @@ SNIPPET(f_teq) SNIPPET(f_tne) SNIPPET(f_tge) SNIPPET(f_tltu) SNIPPET(f_teqi)
 SNIPPET(f_tgei) SNIPPET(f_tlti) SNIPPET(f_tnei)
 SNIPPET(f_bd_taken) SNIPPET(f_bd_nottaken) SNIPPET(f_bdl_nottaken) SNIPPET(f_bd_jr)
 SNIPPET(f_bd_syscall) SNIPPET(f_jump) SNIPPET(f_exl_refill) SNIPPET(f_bdl_taken)
+SNIPPET(f_after_branch) SNIPPET(f_after_bl) SNIPPET(f_count)
 
 typedef u64 (*snippet_fn)(u64, u64);
 u64 call_hb(u64 fn);

@@ -235,9 +235,9 @@ void exc_dispatch(struct frame *f)
 	r->xcontext = DMFC0(C0_XCONTEXT);
 	r->entryhi = DMFC0(C0_ENTRYHI);
 	memcpy(r->regs, f->regs, sizeof(r->regs));
-	if (exc_n < 1000)
+	if (exc_n < 100000)
 		exc_n++;
-	if (exc_n > 200) {
+	if (exc_n > 200 && !exc_hook) {
 		printf("Bail out! exception storm: cause 0x%lx epc 0x%lx badvaddr 0x%lx\n",
 		       cause, f->epc, r->badvaddr);
 		bm_poweroff();

@@ -136,3 +136,33 @@ call_hb:
 	jr	ra
 	daddiu	sp, sp, 16
 
+
+/* The first instruction at a taken branch's target faults: EPC = it, BD = 0. */
+FN(f_after_branch)
+	li	v0, 0x1234
+	beq	zero, zero, 1f
+	nop
+	nop
+AT(f_after_branch)
+1:	lw	v0, 0(a0)
+RES(f_after_branch)
+
+/* ... and at a taken branch-likely's target */
+FN(f_after_bl)
+	li	v0, 0x1234
+	beql	zero, zero, 1f
+	nop
+	nop
+AT(f_after_bl)
+1:	lw	v0, 0(a0)
+RES(f_after_bl)
+
+/* kernel version of u_count */
+FN(f_count)
+	li	v0, 0
+	move	t0, a0
+AT(f_count)
+1:	addiu	t0, t0, -1
+	bnez	t0, 1b
+	addiu	v0, v0, 1
+RES(f_count)
