@@ -282,6 +282,11 @@ static int hypercall_exit(struct mvm_vcpu *v, u32 insn)
 
 	if (v->ctx->cause & CAUSE_BD)
 		return internal_error(v, MVM_INTERNAL_ERROR_DELAY_SLOT, insn, 0);
+	if (((insn >> 11) & 0x3ff) == MVM_HYPCALL_CODE_NOP) {
+		v->ctx->gpr[2] = 0;
+		v->ctx->pc += 4;
+		return REENTER;
+	}
 	run->exit_reason = MVM_EXIT_HYPERCALL;
 	run->hypercall.code = (insn >> 11) & 0x3ff;
 	run->hypercall.nr = v->ctx->gpr[2];

@@ -32,3 +32,10 @@ host-check: kmod selftests
 
 host-run: kmod selftests
 	@scripts/host/check.sh --interactive
+
+# Benchmarks run on the host by host-check (printed as "# bench:" lines).
+KMOD_BENCH := build/bench/kmod-bench
+selftests: $(KMOD_BENCH)
+$(KMOD_BENCH): bench/kmod-bench.c $(ST_LIB) $(ST_HDRS) | host-fetch
+	@mkdir -p $(dir $@)
+	$(KMOD_CROSS)gcc $(ST_CFLAGS) -o $@ $< $(ST_LIB)

@@ -232,6 +232,27 @@ TEST_F(vm, hypercall_args_and_return)
 	EXPECT_EQ(GUEST_CODE_GPA + 28, t->run->pc);
 }
 
+/* The null hypercall is answered in the kernel: one exit for the last. */
+GUEST_CODE(guest_nop_hypercalls,
+	"	li	$2, 9\n"
+	".word 0x42000028 | (0x3ff << 11)\n"
+	"	move	$3, $2\n"
+	".word 0x42000028 | (0x3ff << 11)\n"
+	HYPCALL);
+
+TEST_F(vm, hypercall_nop_stays_in_kernel)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, load_guest(t, guest_nop_hypercalls));
+	ASSERT_EQ(0, mvm_set_reg(t, R_V1, 5));
+	ASSERT_EQ(0, mvm_run(t));
+	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
+	EXPECT_EQ(GUEST_CODE_GPA + 16, t->run->pc);
+	EXPECT_EQ(0, t->run->hypercall.nr);
+	EXPECT_EQ(0, mvm_reg(t, R_V1));
+}
+
 /* MMIO: a store, then loads of each width whose data userspace supplies. */
 GUEST_CODE(guest_mmio,
 	"	sw	$5, 0($4)\n"

@@ -112,6 +112,12 @@ struct mvm_tlb_entry {
 #define MVM_EXIT_INTERNAL_ERROR	17
 #define MVM_EXIT_EXCEPTION	32
 
+/*
+ * `hypcall MVM_HYPCALL_CODE_NOP` is answered in the kernel (v0 = 0) without
+ * an exit to userspace: the cheapest round trip, for measurements.
+ */
+#define MVM_HYPCALL_CODE_NOP	0x3ff
+
 /* Sub-codes of MVM_EXIT_INTERNAL_ERROR. */
 #define MVM_INTERNAL_ERROR_EMULATION	1  /* an instruction mvm cannot emulate */
 #define MVM_INTERNAL_ERROR_FETCH	2  /* the faulting instruction is unreadable */
