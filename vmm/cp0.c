@@ -158,10 +158,16 @@ bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t v)
 		c->entryhi = v;
 		return true;
 	case CP0_COMPARE * 8: cp0__write_compare(cpu, v); return true;
-	case CP0_STATUS * 8:
+	case CP0_STATUS * 8: {
+		uint64_t old = c->status;
+
 		c->status = (c->status & ~STATUS_WRITABLE) | (v & STATUS_WRITABLE);
+		/* UX/SX/KX decide which segments exist: cached translations go */
+		if ((old ^ c->status) & (ST_UX | ST_SX | ST_KX))
+			tlb__flush_soft(cpu);
 		cpu__update_mode(cpu);
 		return true;
+	}
 	case CP0_STATUS * 8 + 1:
 		c->intctl = INTCTL_IPTI | (v & (0x1full << 5));
 		return false;

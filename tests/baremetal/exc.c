@@ -137,6 +137,24 @@ static void test_address_errors(void)
 		check_eq(exc_log[0].badvaddr, (u64)(uintptr_t)f_jump_res + 1,
 			 "odd jump: BadVAddr = target");
 
+	/* clearing KX/UX must apply to translations used just before */
+	exc_reset();
+	f_lw(XKPHYS_CCA(3, PHYS(buf)), 0);
+	f_lw(XKSEG + 0x1000, 0);	/* XTLB refill, resumed past */
+	set_status(ST_KX, 0);
+	EXPECT_BADV("KX = 1 -> 0: xkphys page used just before -> AdEL", f_lw,
+		    XKPHYS_CCA(3, PHYS(buf)), 0, 0x180, 4);
+	set_status(0, ST_KX);
+	tlb_write(1, 0x0000002000000000ULL, ELO(PHYS(buf) & ~0xfffULL, ELO_V | ELO_G), ELO_G, 0);
+	exc_reset();
+	f_lw(0x0000002000000000ULL | (PHYS(buf) & 0xfff), 0);
+	check_eq(exc_n, 0, "UX = 1: mapped xuseg page loads");
+	set_status(ST_UX, 0);
+	EXPECT_BADV("UX = 1 -> 0: xuseg page used just before -> AdEL", f_lw,
+		    0x0000002000000000ULL | (PHYS(buf) & 0xfff), 0, 0x180, 4);
+	set_status(0, ST_UX);
+	tlb_invalidate(1);
+
 	/* 64-bit segments disabled in kernel mode */
 	set_status(ST_KX, 0);
 	EXPECT_BADV("KX = 0: load from xkseg -> AdEL", f_lw, XKSEG + 0x1000, 0, 0x180, 4);
@@ -157,18 +175,24 @@ static void test_address_errors(void)
 }
 
 /* A delay-slot fault: EPC = the branch, Cause.BD = 1. */
-static void expect_bd(const char *name, snippet_fn fn, const char *at, const char *res,
-		      u64 a0, u64 a1, int code)
+static void expect_bd_vec(const char *name, snippet_fn fn, const char *at, const char *res,
+			  u64 a0, u64 a1, int vec, int code)
 {
 	exc_reset();
 	exc_resume = (u64)(uintptr_t)res;
 	fn(a0, a1);
-	if (!check_exc(0, 0x180, code, name))
+	if (!check_exc(0, vec, code, name))
 		return;
 	check_eq(exc_log[0].epc, (u64)(uintptr_t)at, "%s: EPC = the branch", name);
 	check_eq(exc_log[0].cause & CA_BD, CA_BD, "%s: Cause.BD = 1", name);
-	if (code == 4)
+	if (code == 4 || code == 2)
 		check_eq(exc_log[0].badvaddr, a0, "%s: BadVAddr", name);
+}
+
+static void expect_bd(const char *name, snippet_fn fn, const char *at, const char *res,
+		      u64 a0, u64 a1, int code)
+{
+	expect_bd_vec(name, fn, at, res, a0, a1, 0x180, code);
 }
 
 static void test_delay_slots(void)
@@ -185,6 +209,10 @@ static void test_delay_slots(void)
 		  f_bdl_taken_res, b + 2, 0, 4);
 	expect_bd("syscall in a delay slot", f_bd_syscall, f_bd_syscall_at,
 		  f_bd_syscall_res, 0, 0, 8);
+	expect_bd_vec("XTLB refill in the delay slot of a taken beq", f_bd_taken, f_bd_taken_at,
+		      f_bd_taken_res, XKSEG + 0x7000, 0, 0x080, 2);
+	expect_bd_vec("XTLB refill in the delay slot of jr", f_bd_jr, f_bd_jr_at, f_bd_jr_res,
+		      XKSEG + 0x9000, (u64)(uintptr_t)f_bd_jr_res, 0x080, 2);
 	expect_none("not-taken bnel nullifies a faulting delay slot", f_bdl_nottaken, b + 2, 0);
 	EXPECT_BADV("fault at a taken beq's target: EPC = target, BD = 0", f_after_branch,
 		    b + 1, 0, 0x180, 4);

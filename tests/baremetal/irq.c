@@ -258,6 +258,24 @@ static void test_soft_irq(void)
 		}
 		set_status(ST_IE | ST_IM_ALL, 0);
 	}
+	/* IntCtl.VS only matters with vectored interrupts (Config3.VInt) */
+	{
+		bool vint = (MFC0(C0_CONFIG3) >> 5) & 1;
+
+		exc_reset();
+		irqs = 0;
+		irq_hook = soft_hook;
+		MTC0(C0_INTCTL, (u32)MFC0(C0_INTCTL) | (1u << 5));	/* VS = 0x20 spacing */
+		MTC0(C0_CAUSE, CA_IV | CA_IP(1));
+		set_status(0, ST_IM(1) | ST_IE);
+		set_status(ST_IE | ST_IM_ALL, 0);
+		if (vint)
+			check_exc(0, 0x220, 0, "VInt, IV = 1, VS = 0x20: IP1 -> vector 0x220");
+		else
+			check_exc(0, 0x200, 0, "no VInt: IV = 1 with IntCtl.VS != 0 still -> 0x200");
+		MTC0(C0_INTCTL, (u32)MFC0(C0_INTCTL) & ~(0x1fu << 5));
+		MTC0(C0_CAUSE, 0);
+	}
 	/* ei with a pending software interrupt: taken right away */
 	{
 		u64 old, after_di;

@@ -66,6 +66,7 @@ static void test_patch(void)
 	wr32(ADDR(smc_t4), LI_V0(8));
 	synci(ADDR(smc_t4));
 	check_eq(call(KSEG1(PHYS(smc_t4))), 8, "ckseg1 execution sees a ckseg0 store");
+	check_eq(call(XKPHYS_CCA(2, PHYS(smc_t4))), 8, "the same code runs through xkphys");
 
 	call(ADDR(smc_t5));
 	wr32(ADDR(smc_t5) + 4, LI_V0(9));

@@ -62,6 +62,11 @@ static void test_roundtrip(void)
 			check_true(true, "tlbr: EntryLo C field round trip, C = 0..7");
 	}
 
+	DMTC0(C0_ENTRYLO0, ~0ULL);
+	check_eq(DMFC0(C0_ENTRYLO0) >> 30, 0, "EntryLo0: fill bits 63:30 read 0");
+	DMTC0(C0_ENTRYLO1, ~0ULL);
+	check_eq(DMFC0(C0_ENTRYLO1) & 0x3f, 0x3f, "EntryLo1: C, D, V, G writable");
+
 	/* tlbp */
 	idx = tlb_probe(w_eh);
 	check_eq((u64)idx, 7, "tlbp hit: Index = 7");

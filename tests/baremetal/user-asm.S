@@ -122,3 +122,9 @@ U(u_count)
 	bnez	t0, 1b
 	addiu	v0, v0, 1
 	syscall
+U(u_synci)
+	li	v0, 0x1234
+AT(u_synci)
+	synci	0(a1)
+	li	v0, 5
+	syscall

@@ -16,7 +16,7 @@ extern char __user_text[], __user_data[];
 USNIP(u_plain) USNIP(u_data) USNIP(u_mfc0) USNIP(u_mtc0) USNIP(u_di) USNIP(u_eret)
 USNIP(u_tlbwi) USNIP(u_cache) USNIP(u_wait) USNIP(u_cop1) USNIP(u_load) USNIP(u_store)
 USNIP(u_fetch) USNIP(u_rdhwr0) USNIP(u_rdhwr1) USNIP(u_rdhwr2) USNIP(u_rdhwr3)
-USNIP(u_rdhwr29) USNIP(u_break) USNIP(u_syscall) USNIP(u_load32) USNIP(u_count)
+USNIP(u_rdhwr29) USNIP(u_break) USNIP(u_syscall) USNIP(u_load32) USNIP(u_count) USNIP(u_synci)
 
 static void set_status(u32 clear, u32 set)
 {
@@ -203,6 +203,49 @@ static void test_rdhwr(void)
 }
 
 #define CODE_PA		0x01400000ULL
+
+/* Supervisor mode: suseg, sseg and xsseg (with SX) only. */
+static void super_load(const char *name, u64 addr, int vec, int code, u64 expect)
+{
+	u64 v;
+
+	exc_reset();
+	v = go_super(UVA(u_load), addr, 0);
+	if (code < 0) {
+		if (check_eq(exc_n, 1, "%s: no fault", name))
+			check_eq(v, expect, "%s: value", name);
+		check_eq(exc_log[0].status & ST_KSU_MASK, 0x08, "%s: ran with KSU = supervisor", name);
+		return;
+	}
+	if (check_exc(0, vec, code, name))
+		check_eq(exc_log[0].status & ST_KSU_MASK, 0x08, "%s: Status.KSU = supervisor", name);
+}
+
+static void test_supervisor(void)
+{
+	u64 magic = 0x5005005005ULL;
+
+	wr64((u64)(uintptr_t)__user_data + 0x30, magic);
+	tlb_write(2, 0xffffffffc0000000ULL & 0xc00000ffffffffffULL, ELO_G,
+		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_G), 0);
+	tlb_write(3, XKSSEG, ELO_G, ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_G), 0);
+	super_load("supervisor load from useg", USER_VA + 0x1030, 0, -1, magic);
+	super_load("supervisor load from sseg (mapped)", 0xffffffffc0001030ULL, 0, -1, magic);
+	super_load("supervisor load from xsseg with SX = 1", XKSSEG + 0x1030, 0, -1, magic);
+	super_load("supervisor load from ckseg0 -> AdEL", CKSEG0 + 0x100000, 0x180, 4, 0);
+	super_load("supervisor load from xkseg -> AdEL", XKSEG + 0x1000, 0x180, 4, 0);
+	exc_reset();
+	go_super(UVA(u_mfc0), 0, 0);
+	check_exc(0, 0x180, 11, "supervisor mfc0 -> CpU");
+	set_status(ST_SX, 0);
+	super_load("SX = 0: supervisor ld (a 64-bit op) -> RI", USER_VA + 0x1030, 0x180, 10, 0);
+	exc_reset();
+	go_super(UVA(u_load32), XKSSEG + 0x1030, 0);
+	check_exc(0, 0x180, 4, "SX = 0: supervisor lw from xsseg -> AdEL");
+	set_status(0, ST_SX);
+	tlb_invalidate(2);
+	tlb_invalidate(3);
+}
 #define COUNT_TICKS	5000		/* timer period: 50 us at 100 MHz */
 
 static volatile int ticks, user_ticks;
@@ -293,4 +336,7 @@ void bm_main(void)
 	test_rdhwr();
 	test_interrupted();
 	test_asids();
+	test_supervisor();
+	check_eq(run_user(u_synci, USER_VA, 0), 5, "user synci on its own code page works");
+	check_eq(exc_n, 1, "user synci: no exception");
 }

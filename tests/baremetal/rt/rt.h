@@ -129,6 +129,8 @@ extern bool (*volatile exc_hook)(struct frame *f, u64 cause);
 void exc_reset(void);
 /* Runs user code at pc until its syscall; returns the user's v0. */
 u64 go_user(u64 pc, u64 a1, u64 a2);
+/* The same in supervisor mode (KSU = 1). */
+u64 go_super(u64 pc, u64 a1, u64 a2);
 extern char vectors_a[], vectors_b[], bev_stub[];
 
 /* Checks on the last recorded exception */

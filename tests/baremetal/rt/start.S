@@ -59,8 +59,20 @@ vectors_a:
 	VECTOR(VEC_TABLE_A + 0x180)
 	.org	vectors_a + 0x200
 	VECTOR(VEC_TABLE_A + 0x200)
+	.org	vectors_a + 0x220
+	VECTOR(VEC_TABLE_A + 0x220)
+	.org	vectors_a + 0x240
+	VECTOR(VEC_TABLE_A + 0x240)
+	.org	vectors_a + 0x260
+	VECTOR(VEC_TABLE_A + 0x260)
 	.org	vectors_a + 0x280
 	VECTOR(VEC_TABLE_A + 0x280)
+	.org	vectors_a + 0x2a0
+	VECTOR(VEC_TABLE_A + 0x2a0)
+	.org	vectors_a + 0x2c0
+	VECTOR(VEC_TABLE_A + 0x2c0)
+	.org	vectors_a + 0x2e0
+	VECTOR(VEC_TABLE_A + 0x2e0)
 	.org	vectors_a + 0x300
 	VECTOR(VEC_TABLE_A + 0x300)
 	.org	vectors_a + 0x380
@@ -183,15 +195,20 @@ exc_common:
  * mode with the registers the user code left (v0/v1 carry results).
  * The user code must not touch s0-s8, sp, gp or ra.
  */
-	.globl	go_user
+	.globl	go_user, go_super
+go_super:
+	b	2f
+	li	t3, 0x08		/* KSU = supervisor */
 go_user:
-	lui	t1, %hi(1f)
+	li	t3, ST_KSU_USER
+2:	lui	t1, %hi(1f)
 	addiu	t1, t1, %lo(1f)
 	lui	t2, %hi(exc_user_return)
 	sd	t1, %lo(exc_user_return)(t2)
 	dmtc0	a0, $14
 	mfc0	t0, $12
-	ori	t0, t0, ST_EXL | ST_KSU_USER
+	ori	t0, t0, ST_EXL
+	or	t0, t0, t3
 	mtc0	t0, $12
 	ehb
 	eret
