@@ -8,3 +8,15 @@ void device__set_irq(struct device *dev, int level)
 		return;
 	board__set_irq(dev->board, dev, level != 0);
 }
+
+static __thread int device_current_cpu = -1;
+
+void device__set_current_cpu(int id)
+{
+	device_current_cpu = id;
+}
+
+int device__current_cpu(void)
+{
+	return device_current_cpu;
+}

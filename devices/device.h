@@ -37,4 +37,13 @@ struct device {
 /* Raise (level = 1) or lower (level = 0) the device's interrupt line. */
 void device__set_irq(struct device *dev, int level);
 
+/*
+ * Which vCPU is accessing a device: registers that exist once per CPU (the
+ * GIC's VP-local block, the CM's core-local block) depend on it. A backend
+ * calls device__set_current_cpu(id) in each vCPU thread before running it;
+ * device__current_cpu() returns -1 in any other thread.
+ */
+void device__set_current_cpu(int id);
+int device__current_cpu(void);
+
 #endif

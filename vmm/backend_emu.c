@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "cpu.h"
+#include "device.h"
 #include "log.h"
 
 struct emu_vcpu {
@@ -30,6 +31,10 @@ static void *emu__vcpu_thread(void *arg)
 {
 	struct emu_vcpu *v = arg;
 
+	device__set_current_cpu(v->cpu->id);
+	/* A secondary CPU sleeps until the guest releases it from reset. */
+	if (!board__wait_cpu_release(v->board, v->cpu->id))
+		return NULL;
 	while (board__state(v->board) == BOARD_RUNNING) {
 		switch (cpu__run(v->cpu)) {
 		case CPU_EXIT_KICK:
@@ -57,8 +62,6 @@ static int emu__init(struct board *board)
 		emu_vcpus[i].cpu = board->cpus[i];
 		emu_vcpus[i].started = false;
 	}
-	if (board->nr_cpus > 1)
-		pr_warn("only CPU 0 runs for now: the emulator cannot start secondary CPUs yet");
 	return 0;
 }
 
@@ -67,13 +70,16 @@ static enum board_state emu__run(struct board *board)
 	enum board_state state;
 	int i;
 
-	/* Secondary CPUs wait for SMP support: CPU 0 alone boots the guest. */
-	if (pthread_create(&emu_vcpus[0].thread, NULL, emu__vcpu_thread,
-			   &emu_vcpus[0])) {
-		pr_err("cannot start the vCPU thread");
-		return BOARD_ERROR;
+	/* One thread per vCPU; secondaries wait for the guest to release them. */
+	for (i = 0; i < board->nr_cpus; i++) {
+		if (pthread_create(&emu_vcpus[i].thread, NULL, emu__vcpu_thread,
+				   &emu_vcpus[i])) {
+			pr_err("cannot start the thread of vCPU %d", i);
+			board__request(board, BOARD_ERROR);
+			break;
+		}
+		emu_vcpus[i].started = true;
 	}
-	emu_vcpus[0].started = true;
 	state = board__wait(board);
 	for (i = 0; i < board->nr_cpus; i++) {
 		if (!emu_vcpus[i].started)

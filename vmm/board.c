@@ -12,6 +12,7 @@
 #include "goldfish_rtc.h"
 #include "loader.h"
 #include "log.h"
+#include "mips_gic.h"
 #include "syscon.h"
 #include "uart_8250.h"
 #include "virtio.h"
@@ -83,8 +84,10 @@ void board__set_irq(struct board *board, struct device *dev, bool level)
 		else
 			board->irq_raised[line] &= ~(1ULL << src);
 		now = board->irq_raised[line] != 0;
-		/* Without an interrupt controller, every line goes to CPU 0. */
-		if (was != now)
+		/* Without a GIC, every line goes to CPU 0. */
+		if (was != now && board->gic)
+			mips_gic__set_irq(board->gic, line, now);
+		else if (was != now)
 			cpu__set_irq(board->cpus[0], line, now);
 	}
 	pthread_mutex_unlock(&board->irq_lock);
@@ -179,6 +182,8 @@ struct board *board__create(const struct vm_config *cfg)
 		}
 		board->nr_cpus++;
 	}
+	if (board->nr_cpus > 1 && board__add_cps(board))
+		goto fail;
 	if (board__add_devices(board) || virtio__add_devices(board, cfg))
 		goto fail;
 	return board;

@@ -38,6 +38,9 @@ struct vm_config;
 #define BOARD_VIRTIO_SLOTS	16
 #define BOARD_VIRTIO_FIRST_IRQ	4	/* slots share IP4..IP6 round-robin */
 #define BOARD_VIRTIO_LAST_IRQ	6
+/* With more than one CPU (board_cps.c): the CPS parts SMP Linux needs. */
+#define BOARD_GIC_BASE		0x1e100000ULL	/* 128 KiB aligned */
+#define BOARD_CM_BASE		0x1e180000ULL	/* 32 KiB aligned; L2 sync follows */
 
 /* Why the machine stopped; the first reason reported wins. */
 enum board_state {
@@ -66,6 +69,12 @@ struct board {
 	pthread_mutex_t state_lock;
 	pthread_cond_t state_cond;
 	enum board_state state;
+
+	/* SMP: the coherence manager and GIC, NULL with one CPU. */
+	struct device *cm, *gic;
+	/* Under state_lock: CPUs the guest released (bit n), where they start. */
+	uint32_t cpus_released;
+	uint64_t cpu_start_pc[BOARD_MAX_CPUS];
 };
 
 /* Builds the machine from the configuration: RAM, CPUs, devices. */
@@ -88,6 +97,20 @@ void board__request(struct board *board, enum board_state state);
 enum board_state board__state(struct board *board);
 /* Blocks until the board is no longer running; returns why. */
 enum board_state board__wait(struct board *board);
+
+/*
+ * SMP (board_cps.c). board__add_cps adds the CM and the GIC, through which
+ * device lines then go; every CPU learns where the GCRs are. 0 or -1.
+ */
+int board__add_cps(struct board *board);
+/* Any thread: the guest released CPU n from reset; it is to start at pc. */
+void board__release_cpu(struct board *board, int n, uint64_t pc);
+/*
+ * CPU n's thread, before it runs: CPU 0 goes at once; another waits until
+ * the guest releases it (true, after cpu__reset at its start address) or
+ * the board stops (false).
+ */
+bool board__wait_cpu_release(struct board *board, int n);
 
 /* Top of the RAM below the MMIO window: where the DTB and initrd go. */
 uint64_t board__low_ram_end(const struct board *board);

@@ -30,8 +30,15 @@ int dtb__begin_device_node(void *fdt, struct device *dev, const char *name,
 	ret = fdt_begin_node(fdt, node);
 	ret = ret ?: fdt_property_string(fdt, "compatible", compatible);
 	ret = ret ?: dtb__property_reg(fdt, dev->base, dev->size);
-	if (!ret && dev->irq >= 0)
+	if (!ret && dev->irq >= 0 && dev->board && dev->board->gic) {
+		/* GIC shared interrupt dev->irq, level high */
+		fdt32_t spec[3] = { cpu_to_fdt32(0), cpu_to_fdt32(dev->irq),
+				    cpu_to_fdt32(4) };
+
+		ret = fdt_property(fdt, "interrupts", spec, sizeof(spec));
+	} else if (!ret && dev->irq >= 0) {
 		ret = fdt_property_u32(fdt, "interrupts", dev->irq);
+	}
 	return ret;
 }
 
@@ -70,9 +77,13 @@ static int dtb__cpu_clock(void *fdt)
 }
 
 /* Interrupt specifier = the Cause.IP bit: 2..6 for devices, 7 the timer. */
-static int dtb__cpu_intc(void *fdt)
+static int dtb__cpu_intc(void *fdt, struct board *board)
 {
 	int ret = fdt_begin_node(fdt, "interrupt-controller");
+
+	/* Under a GIC root it names itself: the root controller, set up first. */
+	if (!ret && board->gic)
+		ret = fdt_property_u32(fdt, "interrupt-parent", DTB_PHANDLE_CPU_INTC);
 
 	ret = ret ?: fdt_property_string(fdt, "compatible",
 					 "mti,cpu-interrupt-controller");
@@ -162,10 +173,11 @@ int dtb__build(struct board *board, const struct dtb_boot_params *params,
 	ret = ret ?: fdt_property_u32(buf, "#address-cells", 2);
 	ret = ret ?: fdt_property_u32(buf, "#size-cells", 2);
 	ret = ret ?: fdt_property_u32(buf, "interrupt-parent",
-				      DTB_PHANDLE_CPU_INTC);
+				      board->gic ? DTB_PHANDLE_GIC :
+						   DTB_PHANDLE_CPU_INTC);
 	ret = ret ?: dtb__cpus(buf, board);
 	ret = ret ?: dtb__cpu_clock(buf);
-	ret = ret ?: dtb__cpu_intc(buf);
+	ret = ret ?: dtb__cpu_intc(buf, board);
 	ret = ret ?: dtb__memory(buf, board);
 	ret = ret ?: dtb__aliases(buf, board);
 	ret = ret ?: dtb__chosen(buf, board, params);

@@ -21,6 +21,7 @@ struct device;
 #define DTB_PHANDLE_CPU_INTC	1
 #define DTB_PHANDLE_CPU_CLOCK	2
 #define DTB_PHANDLE_SYSCON	3
+#define DTB_PHANDLE_GIC		4
 
 /* The root node has #address-cells = #size-cells = 2. */
 #define DTB_MAX_SIZE		(64 * 1024)
