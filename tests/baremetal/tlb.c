@@ -259,6 +259,28 @@ static void test_wired_random(void)
 			break;
 	}
 	check_eq(i, wired, "wired entries survive 200 tlbwr");
+
+	/* tlbwr replacing a translation in use: with Wired = N-1, Random = N-1 */
+	{
+		u64 va = XKSEG + 0x70000000ULL;
+
+		wr64(KSEG1(TEST_PA + 0x80), 0xaaaa);
+		wr64(KSEG1(TEST_PA2 + 0x80), 0xbbbb);
+		MTC0(C0_WIRED, ntlb - 1);
+		tlb_write(ntlb - 1, va, ELO(TEST_PA, ELO_C(3) | ELO_V | ELO_G), ELO_G, 0);
+		check_eq(rd64(va + 0x80), 0xaaaa, "mapping at the last entry (tlbwi)");
+		DMTC0(C0_ENTRYHI, va);
+		DMTC0(C0_ENTRYLO0, ELO(TEST_PA2, ELO_C(3) | ELO_V | ELO_G));
+		DMTC0(C0_ENTRYLO1, ELO_G);
+		asm volatile("tlbwr\n\tehb" ::: "memory");
+		check_eq(rd64(va + 0x80), 0xbbbb, "tlbwr over the translation in use: new page seen");
+		DMTC0(C0_ENTRYLO0, ELO_G);
+		asm volatile("tlbwr\n\tehb" ::: "memory");
+		exc_reset();
+		f_ld(va + 0x80, 0);
+		check_exc(0, 0x180, 2, "tlbwr making it invalid: TLBL, no stale translation");
+		DMTC0(C0_ENTRYHI, 0);
+	}
 	MTC0(C0_WIRED, 0);
 	tlb_init();
 }

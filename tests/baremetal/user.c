@@ -226,7 +226,7 @@ static void test_supervisor(void)
 	u64 magic = 0x5005005005ULL;
 
 	wr64((u64)(uintptr_t)__user_data + 0x30, magic);
-	tlb_write(2, 0xffffffffc0000000ULL & 0xc00000ffffffffffULL, ELO_G,
+	tlb_write(2, 0xffffffffc0000000ULL & (0xc000000000000000ULL | ((1ULL << segbits()) - 1)), ELO_G,
 		  ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_G), 0);
 	tlb_write(3, XKSSEG, ELO_G, ELO(PHYS(__user_data), ELO_C(3) | ELO_V | ELO_G), 0);
 	super_load("supervisor load from useg", USER_VA + 0x1030, 0, -1, magic);
