@@ -27,10 +27,10 @@ $(ST_OUT)/%: selftests/%.c $(ST_LIB) $(ST_HDRS) | host-fetch
 	@mkdir -p $(ST_OUT)
 	$(KMOD_CROSS)gcc $(ST_CFLAGS) -o $@ $< $(ST_LIB)
 
-host-check: kmod selftests
+host-check: kmod selftests mips-vmm
 	@scripts/host/check.sh
 
-host-run: kmod selftests
+host-run: kmod selftests mips-vmm
 	@scripts/host/check.sh --interactive
 
 # Benchmarks run on the host by host-check (printed as "# bench:" lines).
@@ -39,3 +39,27 @@ selftests: $(KMOD_BENCH)
 $(KMOD_BENCH): bench/kmod-bench.c $(ST_LIB) $(ST_HDRS) | host-fetch
 	@mkdir -p $(dir $@)
 	$(KMOD_CROSS)gcc $(ST_CFLAGS) -o $@ $< $(ST_LIB)
+
+# A static mips64el `mvm` for the host (its kmod backend drives /dev/mvm).
+MIPS_LIBS := $(or $(MVM_CACHE),$(HOME)/.cache/mvm)/host/mips64el-libs
+MIPS_OUT := build/mips64el
+MIPS_VMM_OBJS := $(VMM_SRCS:%.c=$(MIPS_OUT)/obj/%.o)
+.PHONY: mips-vmm mips-libs
+mips-libs:
+	@scripts/host/fetch-vmm-libs.sh >/dev/null
+mips-vmm: $(MIPS_OUT)/mvm
+$(MIPS_OUT)/obj/%.o: %.c | mips-libs
+	@mkdir -p $(dir $@)
+	$(KMOD_CROSS)gcc $(CFLAGS_COMMON) -I$(MIPS_LIBS)/usr/include -MMD -MP -c -o $@ $<
+$(MIPS_OUT)/mvm: $(MIPS_VMM_OBJS)
+	$(KMOD_CROSS)gcc -static -o $@ $^ \
+		-L$(MIPS_LIBS)/usr/lib/mips64el-linux-gnuabi64 $(LIBS)
+-include $(MIPS_VMM_OBJS:.o=.d)
+
+# A bare-metal program both backends run (selftests/flat/hello.S).
+FLAT_HELLO := $(ST_OUT)/flat-hello.elf
+selftests: $(FLAT_HELLO)
+$(FLAT_HELLO): selftests/flat/hello.S selftests/flat/flat.ld
+	@mkdir -p $(dir $@)
+	$(KMOD_CROSS)gcc -nostdlib -static -mno-abicalls -fno-pic -Wl,--build-id=none -T selftests/flat/flat.ld \
+		-o $@ $<

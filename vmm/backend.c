@@ -9,6 +9,7 @@
 
 /* Backends this VMM has, in the order `auto` prefers them. */
 static const struct backend *const backends[] = {
+	&backend_kmod,
 	&backend_emu,
 };
 

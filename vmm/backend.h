@@ -23,6 +23,7 @@ struct backend {
 };
 
 extern const struct backend backend_emu;
+extern const struct backend backend_kmod;	/* vmm/backend_kmod.c */
 
 /*
  * "emu", "kmod" or "auto" (the first available in the table in backend.c,

@@ -16,8 +16,9 @@ for app in $(qemu-mips64el-static "$r/bin/busybox" --list); do
 	[ "$app" = busybox ] || ln -sf busybox "$r/bin/$app"
 done
 cp "$ROOT/build/kmod/mvm.ko" "$r/mvm.ko"
-for t in "$ROOT"/build/selftests/*_test "$ROOT"/build/bench/kmod-*; do
-	[ -x "$t" ] && cp "$t" "$r/selftests/"
+for t in "$ROOT"/build/selftests/*_test "$ROOT"/build/selftests/*.elf \
+	"$ROOT"/build/bench/kmod-*; do
+	[ -f "$t" ] && cp "$t" "$r/selftests/"
 done
 [ -x "$ROOT/build/mips64el/mvm" ] && cp "$ROOT/build/mips64el/mvm" "$r/bin/mvm"
 
@@ -46,6 +47,23 @@ for t in /selftests/*_test; do
 		echo "@@not ok $(basename "$t") exited with status $rc"
 	fi
 done
+# The VMM's kmod backend runs a bare-metal program in flat mode.
+if [ -x /bin/mvm ]; then
+	for b in kmod auto; do
+		out=$(timeout 60 mvm run --backend $b --verbose --mem 64M \
+			--kernel /selftests/flat-hello.elf < /dev/null 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ] && echo "$out" | grep -q "hello from a flat guest, sum=55" &&
+		   echo "$out" | grep -q "kmod: flat mode"; then
+			echo "@@ok mvm run --backend $b runs a flat guest through /dev/mvm"
+		else
+			echo "@@not ok mvm run --backend $b runs a flat guest through /dev/mvm"
+			echo "$out" | tail -5 | sed 's/^/@@# /'
+		fi
+	done
+else
+	echo "@@ok mvm run --backend kmod # SKIP no mips64el mvm was built"
+fi
 for b in /selftests/kmod-*; do
 	[ -x "$b" ] && "$b" 2>&1 | sed 's/^/@@bench /'
 done
