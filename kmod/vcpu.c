@@ -52,12 +52,17 @@ static void install_vectors(struct mvm_vcpu *v)
 	flush_icache_range(v->vec_page, v->vec_page + len);
 }
 
-/* Host Status with user mode, UX and interrupts on, no coprocessors. */
+/*
+ * Host Status with user mode, UX and interrupts on, and no coprocessor or
+ * DSP access: the guest must not see or change the real CP0, nor the VMM
+ * thread's FPU/MSA/DSP state.
+ */
 static u64 guest_status(void)
 {
 	u32 st = read_c0_status();
 
-	st &= ~(ST0_CU | ST0_KSU | ST0_ERL | ST0_BEV | ST0_IE | ST0_EXL);
+	st &= ~(ST0_CU | ST0_MX | ST0_KSU | ST0_ERL | ST0_BEV | ST0_IE |
+		ST0_EXL);
 	return st | KSU_USER | ST0_EXL | ST0_IE | ST0_UX;
 }
 
