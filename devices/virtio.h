@@ -171,6 +171,11 @@ int virtio_net__init_fd(struct device *dev, struct bus *bus, int fd);
 /* in_fd < 0: no input; the device does not close the fds. */
 int virtio_console__init(struct device *dev, struct bus *bus, int in_fd,
 			 int out_fd);
+/*
+ * Typed input for the guest's hvc0, as uart_8250__receive: false when no
+ * room came within timeout_ms (the guest is not reading).
+ */
+bool virtio_console__receive(struct device *dev, uint8_t byte, int timeout_ms);
 int virtio_rng__init(struct device *dev, struct bus *bus);
 
 /*

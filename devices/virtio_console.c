@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-console (virtio 1.1, section 5.3), one port and no multiport: the
- * guest's hvc0. Output is written to out_fd as the guest transmits; input is
- * read from in_fd by a thread of its own and handed to the guest as receive
- * buffers come, keeping what does not fit for the next buffer.
+ * guest's hvc0. Output is written to out_fd as the guest transmits. Input
+ * comes either from the VMM's console front end (virtio_console__receive,
+ * like the UART's) or from in_fd through a thread of its own; it waits in a
+ * small FIFO until the guest posts receive buffers.
  */
 #include <endian.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/virtio_console.h>
@@ -25,6 +27,7 @@
 #define CONSOLE_RXQ		0
 #define CONSOLE_TXQ		1
 #define CONSOLE_INPUT_MAX	256
+#define CONSOLE_FIFO_SIZE	4096
 
 struct console_config {
 	uint16_t cols, rows;
@@ -34,15 +37,17 @@ struct console_config {
 
 struct console_dev {
 	int in_fd, out_fd;
-	int wake_fd;			/* eventfd: buffers posted, reset, stop */
+	int wake_fd;			/* eventfd: stop the input thread */
 	pthread_t in_thread;
 	bool in_thread_started;
 	atomic_bool stop;
 	struct console_config config;
 	struct virtq_chain tx_chain;	/* under the device lock */
-	struct virtq_chain rx_chain;	/* input thread, under the lock */
-	uint8_t input[CONSOLE_INPUT_MAX];
-	size_t input_len;		/* input thread only */
+	struct virtq_chain rx_chain;	/* under the lock */
+	/* Input not yet in a guest buffer, under the lock. */
+	uint8_t fifo[CONSOLE_FIFO_SIZE];
+	size_t fifo_head, fifo_len;
+	pthread_cond_t room;		/* the FIFO drained, or reset/stop */
 };
 
 static void console__wake(struct console_dev *con)
@@ -83,6 +88,48 @@ static void console__transmit(struct virtio_dev *vdev, struct console_dev *con)
 		virtio__signal_used(vdev, vq);
 }
 
+static bool console__input_live(struct virtio_dev *vdev)
+{
+	return virtio__is_live(vdev) && vdev->vqs[CONSOLE_RXQ].ready;
+}
+
+/* Move what the FIFO holds into the guest's receive buffers (lock held). */
+static void console__deliver(struct virtio_dev *vdev, struct console_dev *con)
+{
+	struct virtq *vq = &vdev->vqs[CONSOLE_RXQ];
+	struct virtq_chain *c = &con->rx_chain;
+	bool pushed = false;
+	int r;
+
+	while (con->fifo_len && console__input_live(vdev)) {
+		size_t n = 0, first;
+
+		r = virtq__pop(vq, c);
+		if (r == 0) {
+			virtq__enable_notify(vq);	/* tell me when buffers come */
+			r = virtq__pop(vq, c);
+		}
+		if (r <= 0)
+			break;
+		first = CONSOLE_FIFO_SIZE - con->fifo_head;
+		if (first > con->fifo_len)
+			first = con->fifo_len;
+		n = iov__copy_to(c->iov + c->nr_out, c->nr_in, 0,
+				 con->fifo + con->fifo_head, first);
+		if (n == first)
+			n += iov__copy_to(c->iov + c->nr_out, c->nr_in, n, con->fifo,
+					  con->fifo_len - first);
+		con->fifo_head = (con->fifo_head + n) % CONSOLE_FIFO_SIZE;
+		con->fifo_len -= n;
+		virtq__push(vq, c->head, n);
+		pushed = true;
+	}
+	if (pushed) {
+		virtio__signal_used(vdev, vq);
+		pthread_cond_broadcast(&con->room);
+	}
+}
+
 static void console__notify(struct virtio_dev *vdev, unsigned int q)
 {
 	struct console_dev *con = vdev->priv;
@@ -90,51 +137,65 @@ static void console__notify(struct virtio_dev *vdev, unsigned int q)
 	if (q == CONSOLE_TXQ)
 		console__transmit(vdev, con);
 	else
-		console__wake(con);
+		console__deliver(vdev, con);
 }
 
-/* Give pending input to the guest (lock held); false when it has no buffer. */
-static bool console__deliver(struct virtio_dev *vdev, struct console_dev *con)
+/*
+ * Queue input for the guest, waiting up to timeout_ms (< 0: until stopped)
+ * for room. Returns how many bytes were taken; input for a device no driver
+ * listens on is taken and dropped, like keys typed at a dead terminal.
+ */
+static size_t console__enqueue(struct virtio_dev *vdev, struct console_dev *con,
+			       const uint8_t *buf, size_t len, int timeout_ms)
 {
-	struct virtq *vq = &vdev->vqs[CONSOLE_RXQ];
-	struct virtq_chain *c = &con->rx_chain;
-	size_t n;
-	int r;
+	struct timespec deadline;
+	size_t done = 0;
 
-	if (!virtio__is_live(vdev) || !vq->ready) {
-		con->input_len = 0;	/* nobody listens yet: typed-ahead keys are lost */
-		return true;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms < 0 ? 0 : timeout_ms / 1000;
+	deadline.tv_nsec += timeout_ms < 0 ? 100000000 : (timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
 	}
-	r = virtq__pop(vq, c);
-	if (r == 0) {
-		virtq__enable_notify(vq);
-		r = virtq__pop(vq, c);
+	pthread_mutex_lock(&vdev->lock);
+	while (done < len && !atomic_load(&con->stop)) {
+		if (!console__input_live(vdev)) {
+			done = len;
+			break;
+		}
+		if (con->fifo_len == CONSOLE_FIFO_SIZE) {
+			if (pthread_cond_timedwait(&con->room, &vdev->lock, &deadline) &&
+			    timeout_ms >= 0)
+				break;
+			continue;
+		}
+		con->fifo[(con->fifo_head + con->fifo_len) % CONSOLE_FIFO_SIZE] = buf[done++];
+		con->fifo_len++;
+		if (con->fifo_len == CONSOLE_FIFO_SIZE || done == len)
+			console__deliver(vdev, con);
 	}
-	if (r <= 0)
-		return r < 0;
-	n = iov__copy_to(c->iov + c->nr_out, c->nr_in, 0, con->input, con->input_len);
-	memmove(con->input, con->input + n, con->input_len - n);
-	con->input_len -= n;
-	virtq__push(vq, c->head, n);
-	virtio__signal_used(vdev, vq);
-	return true;
+	pthread_mutex_unlock(&vdev->lock);
+	return done;
 }
 
-/* Sleep until woken or, with for_input, until input is readable (true). */
-static bool console__wait(struct console_dev *con, bool for_input)
+bool virtio_console__receive(struct device *dev, uint8_t byte, int timeout_ms)
+{
+	struct virtio_dev *vdev = dev->priv;
+
+	return console__enqueue(vdev, vdev->priv, &byte, 1, timeout_ms) == 1;
+}
+
+/* Sleep until in_fd is readable (true) or the device is stopped. */
+static bool console__wait_input(struct console_dev *con)
 {
 	struct pollfd fds[2] = {
 		{ .fd = con->wake_fd, .events = POLLIN },
 		{ .fd = con->in_fd, .events = POLLIN },
 	};
-	uint64_t count;
 
-	if (poll(fds, for_input ? 2 : 1, -1) < 0 && errno != EINTR)
+	if (poll(fds, 2, -1) < 0 && errno != EINTR)
 		pr_warn("virtio-console: poll: %s", strerror(errno));
-	if (fds[0].revents & POLLIN && read(con->wake_fd, &count, sizeof(count)) < 0)
-		pr_debug("virtio-console: eventfd: %s", strerror(errno));
-	if (!for_input)
-		return false;
 	if (fds[1].revents & POLLIN)
 		return true;
 	if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -142,42 +203,36 @@ static bool console__wait(struct console_dev *con, bool for_input)
 	return false;
 }
 
-static void console__read_input(struct console_dev *con)
-{
-	ssize_t n = read(con->in_fd, con->input, sizeof(con->input));
-
-	if (n > 0)
-		con->input_len = n;
-	else if (n == 0)
-		con->in_fd = -1;	/* end of input */
-	else if (errno != EAGAIN && errno != EINTR)
-		con->in_fd = -1;
-}
-
 static void *console__input_thread(void *arg)
 {
 	struct virtio_dev *vdev = arg;
 	struct console_dev *con = vdev->priv;
-	bool delivered;
+	uint8_t buf[CONSOLE_INPUT_MAX];
+	ssize_t n;
 
 	while (!atomic_load(&con->stop)) {
-		if (!con->input_len) {
-			if (console__wait(con, true) && !atomic_load(&con->stop))
-				console__read_input(con);
+		if (!console__wait_input(con))
 			continue;
-		}
-		pthread_mutex_lock(&vdev->lock);
-		delivered = console__deliver(vdev, con);
-		pthread_mutex_unlock(&vdev->lock);
-		if (!delivered)
-			console__wait(con, false);
+		n = read(con->in_fd, buf, sizeof(buf));
+		if (n > 0)
+			console__enqueue(vdev, con, buf, n, -1);
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			con->in_fd = -1;	/* end of input */
 	}
 	return NULL;
 }
 
 static void console__reset(struct virtio_dev *vdev)
 {
-	console__wake(vdev->priv);
+	struct console_dev *con = vdev->priv;
+
+	con->fifo_len = 0;	/* a new driver does not get the old one's input */
+	pthread_cond_broadcast(&con->room);
+}
+
+static void console__driver_ok(struct virtio_dev *vdev)
+{
+	pthread_cond_broadcast(&((struct console_dev *)vdev->priv)->room);
 }
 
 static void console__destroy(struct virtio_dev *vdev)
@@ -189,6 +244,7 @@ static void console__destroy(struct virtio_dev *vdev)
 	if (con->in_thread_started)
 		pthread_join(con->in_thread, NULL);
 	close(con->wake_fd);
+	pthread_cond_destroy(&con->room);
 	free(con);
 }
 
@@ -198,10 +254,23 @@ static const struct virtio_device_ops console_ops = {
 	.num_queues = 2,
 	.queue_size = CONSOLE_QUEUE_SIZE,
 	.notify = console__notify,
-	.driver_ok = console__reset,
+	.driver_ok = console__driver_ok,
 	.reset = console__reset,
 	.destroy = console__destroy,
 };
+
+/* Timed waits use the monotonic clock: a host clock change cannot stall them. */
+static int console__init_cond(pthread_cond_t *cond)
+{
+	pthread_condattr_t attr;
+	int err;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	err = pthread_cond_init(cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return err;
+}
 
 int virtio_console__init(struct device *dev, struct bus *bus, int in_fd,
 			 int out_fd)
@@ -218,8 +287,10 @@ int virtio_console__init(struct device *dev, struct bus *bus, int in_fd,
 	con->out_fd = out_fd;
 	con->config.max_nr_ports = htole32(1);
 	con->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (con->wake_fd < 0) {
+	if (con->wake_fd < 0 || console__init_cond(&con->room)) {
 		pr_err("virtio-console: eventfd: %s", strerror(errno));
+		if (con->wake_fd >= 0)
+			close(con->wake_fd);
 		free(con);
 		return -1;
 	}
@@ -227,6 +298,7 @@ int virtio_console__init(struct device *dev, struct bus *bus, int in_fd,
 				 sizeof(con->config), con);
 	if (!vdev) {
 		close(con->wake_fd);
+		pthread_cond_destroy(&con->room);
 		free(con);
 		return -1;
 	}
