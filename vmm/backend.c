@@ -23,6 +23,19 @@ static const struct backend *backend__by_name(const char *name)
 	return NULL;
 }
 
+/* One line saying why a backend named on the command line cannot run. */
+static void backend__explain_unavailable(const char *name)
+{
+	if (strcmp(name, "kmod"))
+		pr_err("--backend %s cannot run on this host", name);
+	else if (access(MVM_DEVICE, F_OK))
+		pr_err("--backend kmod: %s does not exist (load mvm.ko on a MIPS64 host, or use --backend emu)",
+		       MVM_DEVICE);
+	else
+		pr_err("--backend kmod: cannot open %s or its API version differs from this mvm's",
+		       MVM_DEVICE);
+}
+
 const struct backend *backend__select(const char *name)
 {
 	const struct backend *b;
@@ -36,20 +49,12 @@ const struct backend *backend__select(const char *name)
 		return NULL;
 	}
 	b = backend__by_name(name);
-	if (!b && !strcmp(name, "kmod")) {
-		if (access(MVM_DEVICE, F_OK))
-			pr_err("--backend kmod: %s does not exist (load mvm.ko on a MIPS64 host, or use --backend emu)",
-			       MVM_DEVICE);
-		else
-			pr_err("--backend kmod: this build of mvm has no kmod backend yet; use --backend emu");
-		return NULL;
-	}
 	if (!b) {
 		pr_err("unknown backend '%s'", name);
 		return NULL;
 	}
 	if (!b->available()) {
-		pr_err("--backend %s cannot run on this host", name);
+		backend__explain_unavailable(name);
 		return NULL;
 	}
 	return b;

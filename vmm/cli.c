@@ -186,6 +186,30 @@ static const struct cli_option run_options[] = {
 
 #define NR_RUN_OPTIONS (sizeof(run_options) / sizeof(run_options[0]))
 
+#define HELP_INDENT	21
+#define HELP_WIDTH	79
+
+/* Prints text word-wrapped, continuation lines indented to HELP_INDENT. */
+static void print_wrapped(FILE *out, const char *text, int column)
+{
+	while (*text) {
+		int len = strcspn(text, " ");
+
+		if (column > HELP_INDENT && column + 1 + len > HELP_WIDTH) {
+			fprintf(out, "\n%*s", HELP_INDENT, "");
+			column = HELP_INDENT;
+		} else if (column > HELP_INDENT) {
+			fputc(' ', out);
+			column++;
+		}
+		fprintf(out, "%.*s", len, text);
+		column += len;
+		text += len;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
 void cli__print_help(FILE *out)
 {
 	size_t i;
@@ -202,7 +226,12 @@ void cli__print_help(FILE *out)
 
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
 			 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-18s %s\n", left, o->help);
+		fprintf(out, "  %-*s", HELP_INDENT - 3, left);
+		if (strlen(left) > HELP_INDENT - 3)
+			fprintf(out, "\n%*s", HELP_INDENT, "");
+		else
+			fputc(' ', out);
+		print_wrapped(out, o->help, HELP_INDENT);
 	}
 	fprintf(out,
 		"\nExit status:\n"

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "log.h"
 #include "uart_8250.h"
+#include "virtio.h"
 
 #define ESCAPE_CHAR	0x01	/* Ctrl-a */
 
@@ -32,6 +33,7 @@ void console__restore(void)
 	if (termios_saved) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
 		termios_saved = 0;
+		log__set_raw_terminal(false);
 	}
 }
 
@@ -65,6 +67,7 @@ static int console__raw_mode(void)
 		       strerror(errno));
 		return -1;
 	}
+	log__set_raw_terminal(true);
 	return 0;
 }
 
@@ -80,7 +83,8 @@ static void console__print_help(void)
 /* Hands a byte to the guest, waiting while its FIFO is full. */
 static void console__send(struct console *c, uint8_t byte)
 {
-	while (!uart_8250__receive(c->uart, byte, 100))
+	while (!(c->board->hvc ? virtio_console__receive(c->board->hvc, byte, 100) :
+				 uart_8250__receive(c->uart, byte, 100)))
 		if (board__state(c->board) != BOARD_RUNNING)
 			return;
 }

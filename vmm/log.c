@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "log.h"
 
 enum log_level log_level = LOG_WARN;
 static void (*exit_hook)(void);
+static volatile bool raw_terminal;
+
+void log__set_raw_terminal(bool raw)
+{
+	raw_terminal = raw;
+}
 
 /*
- * A terminal may be in raw mode, where "\n" does not return the carriage:
- * end lines with "\r\n" there so messages start at column 0; pipes and
- * files get plain lines.
+ * In raw mode "\n" does not return the carriage: end lines with "\r\n"
+ * there so messages start at column 0; otherwise plain lines.
  */
 static void log__vprint(const char *prefix, const char *fmt, va_list ap)
 {
@@ -20,7 +25,7 @@ static void log__vprint(const char *prefix, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	fprintf(stderr, "mvm: %s%s%s\n", prefix, line,
-		isatty(STDERR_FILENO) ? "\r" : "");
+		raw_terminal ? "\r" : "");
 }
 
 #define LOG_FUNCTION(fn, level, prefix)			\

@@ -6,6 +6,7 @@
 #ifndef MVM_LOG_H
 #define MVM_LOG_H
 
+#include <stdbool.h>
 #include <stdnoreturn.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
@@ -22,6 +23,9 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * host failures: never on something a guest can trigger.
  */
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The console put the terminal in raw mode (true) or restored it. */
+void log__set_raw_terminal(bool raw);
 
 /* Called by die() before exiting, e.g. to restore the terminal. */
 void log__set_exit_hook(void (*hook)(void));

@@ -27,7 +27,7 @@ static int exit_status(enum board_state state)
 static int vm__run(const struct vm_config *cfg)
 {
 	const struct backend *backend = backend__select(cfg->backend);
-	enum board_state state = BOARD_ERROR;
+	enum board_state state;
 	struct board *board;
 
 	if (!backend)
@@ -35,20 +35,26 @@ static int vm__run(const struct vm_config *cfg)
 	board = board__create(cfg);
 	if (!board)
 		return MVM_EXIT_ERROR;
-	if (board__load_guest(board, cfg))
-		goto out;
-	if (cfg->dtb_dump) {
-		state = BOARD_POWEROFF;	/* dumped; the guest does not run */
-		goto out;
+	if (board__load_guest(board, cfg)) {
+		board__destroy(board);
+		return MVM_EXIT_ERROR;
 	}
-	if (backend->init(board) || console__start(board, board->uart))
-		goto out;
+	if (cfg->dtb_dump) {
+		board__destroy(board);	/* dumped; the guest does not run */
+		return MVM_EXIT_POWEROFF;
+	}
+	if (backend->init(board) || console__start(board, board->uart)) {
+		console__restore();
+		return MVM_EXIT_ERROR;
+	}
 	state = backend->run(board);
 	if (backend->exit)
 		backend->exit(board);
-out:
 	console__restore();
-	board__destroy(board);
+	/*
+	 * The board stays allocated: the console thread may still be blocked
+	 * in read() and hand the UART one more byte. Exiting frees it all.
+	 */
 	return exit_status(state);
 }
 
