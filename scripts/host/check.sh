@@ -9,8 +9,10 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HOST=$("$ROOT/scripts/host/fetch.sh") || exit 1
-OUT=$ROOT/build/host
-mkdir -p "$OUT"
+# A private directory per run: several checks may share one work tree.
+mkdir -p "$ROOT/build/host"
+OUT=$(mktemp -d "$ROOT/build/host/run.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
 "$ROOT/scripts/host/make-initramfs.sh" "$OUT/initramfs.cpio.gz" || exit 1
 
 qemu() {	# qemu [timeout SECONDS] CPU EXTRA_APPEND
@@ -35,10 +37,11 @@ tap() {	# tap ok|"not ok" NAME
 }
 
 for cpu in ${MVM_HOST_CPUS:-MIPS64R2-generic 5KEc}; do
-	log=$OUT/console-$cpu.log
+	log=$ROOT/build/host/console-$cpu.log
 	start=$(date +%s)
-	qemu timeout "${MVM_HOST_TIMEOUT:-600}" "$cpu" "" < /dev/null > "$log" 2>&1
+	qemu timeout "${MVM_HOST_TIMEOUT:-600}" "$cpu" "" < /dev/null > "$OUT/log" 2>&1
 	rc=$?
+	cp "$OUT/log" "$log"
 	echo "# $cpu: host ran $(( $(date +%s) - start )) s, console in $log"
 	suite=
 	done=0
@@ -59,10 +62,10 @@ for cpu in ${MVM_HOST_CPUS:-MIPS64R2-generic 5KEc}; do
 				echo "#   $l"
 			fi ;;
 		esac
-	done < <(grep -a '@@' "$log" | sed 's/^.*@@/@@/')
+	done < <(grep -a '@@' "$OUT/log" | sed 's/^.*@@/@@/')
 	if [ $done -ne 1 ]; then
 		tap "not ok" "$cpu: host finished its run (qemu status $rc; see $log)"
-		tail -15 "$log" | sed 's/^/#   /'
+		tail -15 "$OUT/log" | sed 's/^/#   /'
 	fi
 done
 echo "$passed passed, $failed failed"
