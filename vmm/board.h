@@ -58,6 +58,8 @@ struct board {
 	int nr_cpus;
 	struct cpu *cpus[BOARD_MAX_CPUS];
 	struct device *uart;
+	/* virtio-console, set when the guest's console is hvc0: typed input goes there */
+	struct device *hvc;
 	int nr_virtio;
 
 	/* Level-triggered lines: a line is up while any source holds it. */
