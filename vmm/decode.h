@@ -37,7 +37,8 @@
 	X(COP1) X(COP2)
 
 #define OP_ENUM(name) OP_##name,
-enum insn_op { OPS(OP_ENUM) OP_COUNT };
+/* OP_END: never decoded, it ends a translated block. */
+enum insn_op { OPS(OP_ENUM) OP_COUNT, OP_END = OP_COUNT };
 #undef OP_ENUM
 
 void decode(uint32_t raw, struct insn *in);

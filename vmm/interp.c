@@ -229,7 +229,8 @@ static bool fetch_pa(struct cpu *cpu, uint64_t pc, uint64_t *pa, bool *cacheable
 
 static struct block *block__translate(struct cpu *cpu, uint64_t pa, uint32_t generation)
 {
-	struct insn insns[BLOCK_MAX_INSNS + 1];
+	/* room for a delay slot after the last instruction, and the sentinel */
+	struct insn insns[BLOCK_MAX_INSNS + 2];
 	uint64_t page_end = (pa & PAGE_MASK) + PAGE_SIZE;
 	uint32_t n = 0;
 	struct block *b;
@@ -251,13 +252,15 @@ static struct block *block__translate(struct cpu *cpu, uint64_t pa, uint32_t gen
 		if (in->flags & INSN_ENDS_BLOCK)
 			break;
 	}
-	b = malloc(sizeof(*b) + n * sizeof(struct insn));
+	/* A sentinel ends the threaded dispatch of the block. */
+	insns[n] = (struct insn){ .op = OP_END };
+	b = malloc(sizeof(*b) + (n + 1) * sizeof(struct insn));
 	if (!b)
 		return NULL;
 	b->pa = pa;
 	b->generation = generation;
 	b->n = n;
-	memcpy(b->insns, insns, n * sizeof(struct insn));
+	memcpy(b->insns, insns, (n + 1) * sizeof(struct insn));
 	return b;
 }
 
@@ -374,54 +377,29 @@ static void interp__run_pending_delay_slot(struct cpu *cpu)
 		cpu->pc = target;
 }
 
-/* Runs one block; true when the next block may follow without a check. */
-static inline __attribute__((always_inline)) bool interp__run_block(struct cpu *cpu)
+/* After a handler returned something other than EX_NEXT at instruction i. */
+static inline __attribute__((always_inline)) bool interp__block_exit(
+	struct cpu *cpu, const struct block *b, uint32_t i, uint64_t pc,
+	enum exec_result r)
 {
-	const struct block *b;
-	uint64_t pc;
-	uint32_t i;
+	if (r == EX_BRANCH) {
+		bool chain = interp__finish_branch(cpu, b, i, pc);
 
-	cpu->exception = false;
-	cpu->code_written = false;
-	if (unlikely(cpu->pending_branch)) {
-		interp__run_pending_delay_slot(cpu);
-		return false;
-	}
-	b = block__lookup(cpu);
-	if (!b)
-		return false;
-	pc = cpu->pc;
-	for (i = 0; i < b->n; i++, pc += 4) {
-		enum exec_result r;
-
-		cpu->pc = pc;
-		r = exec_one(cpu, &b->insns[i], pc);
-		cpu->gpr[0] = 0;
-		if (likely(r == EX_NEXT))
-			continue;
-		if (r == EX_BRANCH) {
-			bool chain = interp__finish_branch(cpu, b, i, pc);
-
-			cpu->insn_count += i + 2;
-			if (chain)
-				cpu->consecutive_exceptions = 0;
-			return chain;
-		}
-		if (r == EX_SKIP) {
-			cpu->pc = pc + 8;
-			cpu->insn_count += i + 1;
+		cpu->insn_count += i + 2;
+		if (chain)
 			cpu->consecutive_exceptions = 0;
-			return true;
-		}
+		return chain;
+	}
+	if (r == EX_SKIP) {
+		cpu->pc = pc + 8;
 		cpu->insn_count += i + 1;
-		if (!cpu->exception)
-			cpu->consecutive_exceptions = 0;
-		return false;
+		cpu->consecutive_exceptions = 0;
+		return true;
 	}
-	cpu->pc = pc;
-	cpu->insn_count += i;
-	cpu->consecutive_exceptions = 0;
-	return true;
+	cpu->insn_count += i + 1;
+	if (!cpu->exception)
+		cpu->consecutive_exceptions = 0;
+	return false;
 }
 
 /* Another vCPU turned a page into code: our store shortcuts may skip it. */
@@ -440,15 +418,66 @@ static inline void interp__honour_code_epoch(struct cpu *cpu)
 /*
  * Chains blocks until something may need the run loop's attention: a state
  * change or exception, an interrupt line, a kick, or the polling budget.
+ * Within a block, dispatch is threaded: every handler jumps straight to the
+ * next instruction's handler.
  */
 void interp__run(struct cpu *cpu)
 {
-	do {
-		interp__honour_code_epoch(cpu);
-		if (!interp__run_block(cpu))
-			return;
-		if (unlikely(atomic_load_explicit(&cpu->kick_irq, memory_order_relaxed) ||
-			     atomic_load_explicit(&cpu->kick, memory_order_relaxed)))
-			return;
-	} while (likely(--cpu->poll_countdown != 0));
+#define LABEL(name) [OP_##name] = &&L_OP_##name,
+	static const void *const labels[OP_END + 1] = { OPS(LABEL) [OP_END] = &&L_OP_END };
+#undef LABEL
+	const struct block *b;
+	const struct insn *in;
+	enum exec_result res;
+	uint64_t pc, s, t;
+	int32_t w;
+	int64_t d;
+
+next_block:
+	interp__honour_code_epoch(cpu);
+	cpu->exception = false;
+	cpu->code_written = false;
+	if (unlikely(cpu->pending_branch)) {
+		interp__run_pending_delay_slot(cpu);
+		return;
+	}
+	b = block__lookup(cpu);
+	if (!b)
+		return;
+	pc = cpu->pc;
+	in = b->insns;
+	goto *labels[in->op];
+
+#define CASE(op) L_##op:
+#define FINISH(expr) do {						\
+		res = (expr);						\
+		if (likely(res == EX_NEXT)) {				\
+			cpu->gpr[0] = 0;				\
+			in++;						\
+			pc += 4;					\
+			cpu->pc = pc;					\
+			goto *labels[in->op];				\
+		}							\
+		goto out;						\
+	} while (0)
+#define NEED64_BODY() do { if (unlikely(!cpu->ops64)) FINISH(reserved(cpu)); } while (0)
+#include "interp_body.h"
+#undef CASE
+#undef FINISH
+#undef NEED64_BODY
+
+L_OP_END:
+	cpu->insn_count += b->n;
+	cpu->consecutive_exceptions = 0;
+	goto chain;
+out:
+	cpu->gpr[0] = 0;
+	if (!interp__block_exit(cpu, b, (uint32_t)(in - b->insns), pc, res))
+		return;
+chain:
+	if (unlikely(atomic_load_explicit(&cpu->kick_irq, memory_order_relaxed) ||
+		     atomic_load_explicit(&cpu->kick, memory_order_relaxed)))
+		return;
+	if (likely(--cpu->poll_countdown != 0))
+		goto next_block;
 }

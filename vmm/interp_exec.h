@@ -402,206 +402,21 @@ static enum exec_result cop0(struct cpu *cpu, const struct insn *in, uint64_t pc
 
 static inline __attribute__((always_inline)) enum exec_result exec_one(struct cpu *cpu, const struct insn *in, uint64_t pc)
 {
-	uint64_t s, t, r;
+	uint64_t s, t;
+	int32_t w;
+	int64_t d;
 
+#define CASE(op) case op:
+#define FINISH(expr) return (expr)
+#define NEED64_BODY() NEED64()
 	switch (in->op) {
-	case OP_NOP: return EX_NEXT;
-	case OP_SLL: R(in->rd) = SEXT32((uint32_t)RT << in->sa); return EX_NEXT;
-	case OP_SRL: R(in->rd) = SEXT32((uint32_t)RT >> in->sa); return EX_NEXT;
-	case OP_ROTR: t = (uint32_t)RT;
-		R(in->rd) = SEXT32((t >> in->sa) | (t << ((32 - in->sa) & 31)));
-		return EX_NEXT;
-	case OP_SRA: R(in->rd) = SEXT32((int32_t)RT >> in->sa); return EX_NEXT;
-	case OP_SLLV: R(in->rd) = SEXT32((uint32_t)RT << (RS & 31)); return EX_NEXT;
-	case OP_SRLV: R(in->rd) = SEXT32((uint32_t)RT >> (RS & 31)); return EX_NEXT;
-	case OP_ROTRV: t = (uint32_t)RT; s = RS & 31;
-		R(in->rd) = SEXT32((t >> s) | (t << ((32 - s) & 31)));
-		return EX_NEXT;
-	case OP_SRAV: R(in->rd) = SEXT32((int32_t)RT >> (RS & 31)); return EX_NEXT;
-	case OP_JR: return branch(cpu, true, RS, pc, false);
-	case OP_JALR: t = RS; R(in->rd) = pc + 8; return branch(cpu, true, t, pc, false);
-	case OP_MOVZ: if (RT == 0) R(in->rd) = RS; return EX_NEXT;
-	case OP_MOVN: if (RT != 0) R(in->rd) = RS; return EX_NEXT;
-	case OP_SYSCALL: return raise(cpu, EXC_SYS);
-	case OP_BREAK: return raise(cpu, EXC_BP);
-	case OP_SYNC: __atomic_thread_fence(__ATOMIC_SEQ_CST); return EX_NEXT;
-	case OP_MFHI: R(in->rd) = cpu->hi; return EX_NEXT;
-	case OP_MTHI: cpu->hi = RS; return EX_NEXT;
-	case OP_MFLO: R(in->rd) = cpu->lo; return EX_NEXT;
-	case OP_MTLO: cpu->lo = RS; return EX_NEXT;
-	case OP_DSLLV: NEED64(); R(in->rd) = RT << (RS & 63); return EX_NEXT;
-	case OP_DSRLV: NEED64(); R(in->rd) = RT >> (RS & 63); return EX_NEXT;
-	case OP_DROTRV: NEED64(); s = RS & 63;
-		R(in->rd) = (RT >> s) | (RT << ((64 - s) & 63));
-		return EX_NEXT;
-	case OP_DSRAV: NEED64(); R(in->rd) = (uint64_t)((int64_t)RT >> (RS & 63)); return EX_NEXT;
-	case OP_MULT: case OP_MULTU: case OP_DIV: case OP_DIVU:
-		return mul_div(cpu, in);
-	case OP_DMULT: case OP_DMULTU: case OP_DDIV: case OP_DDIVU:
-		NEED64();
-		return mul_div(cpu, in);
-	case OP_ADD:
-		if (__builtin_add_overflow((int32_t)RS, (int32_t)RT, (int32_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rd) = SEXT32(r);
-		return EX_NEXT;
-	case OP_ADDU: R(in->rd) = SEXT32(RS + RT); return EX_NEXT;
-	case OP_SUB:
-		if (__builtin_sub_overflow((int32_t)RS, (int32_t)RT, (int32_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rd) = SEXT32(r);
-		return EX_NEXT;
-	case OP_SUBU: R(in->rd) = SEXT32(RS - RT); return EX_NEXT;
-	case OP_AND: R(in->rd) = RS & RT; return EX_NEXT;
-	case OP_OR: R(in->rd) = RS | RT; return EX_NEXT;
-	case OP_XOR: R(in->rd) = RS ^ RT; return EX_NEXT;
-	case OP_NOR: R(in->rd) = ~(RS | RT); return EX_NEXT;
-	case OP_SLT: R(in->rd) = (int64_t)RS < (int64_t)RT; return EX_NEXT;
-	case OP_SLTU: R(in->rd) = RS < RT; return EX_NEXT;
-	case OP_DADD: NEED64();
-		if (__builtin_add_overflow((int64_t)RS, (int64_t)RT, (int64_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rd) = r;
-		return EX_NEXT;
-	case OP_DADDU: NEED64(); R(in->rd) = RS + RT; return EX_NEXT;
-	case OP_DSUB: NEED64();
-		if (__builtin_sub_overflow((int64_t)RS, (int64_t)RT, (int64_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rd) = r;
-		return EX_NEXT;
-	case OP_DSUBU: NEED64(); R(in->rd) = RS - RT; return EX_NEXT;
-	case OP_TGE: return trap_if(cpu, (int64_t)RS >= (int64_t)RT);
-	case OP_TGEU: return trap_if(cpu, RS >= RT);
-	case OP_TLT: return trap_if(cpu, (int64_t)RS < (int64_t)RT);
-	case OP_TLTU: return trap_if(cpu, RS < RT);
-	case OP_TEQ: return trap_if(cpu, RS == RT);
-	case OP_TNE: return trap_if(cpu, RS != RT);
-	case OP_DSLL: NEED64(); R(in->rd) = RT << in->sa; return EX_NEXT;
-	case OP_DSRL: NEED64(); R(in->rd) = RT >> in->sa; return EX_NEXT;
-	case OP_DROTR: NEED64();
-		R(in->rd) = (RT >> in->sa) | (RT << ((64 - in->sa) & 63));
-		return EX_NEXT;
-	case OP_DSRA: NEED64(); R(in->rd) = (uint64_t)((int64_t)RT >> in->sa); return EX_NEXT;
-	case OP_DSLL32: NEED64(); R(in->rd) = RT << (in->sa + 32); return EX_NEXT;
-	case OP_DSRL32: NEED64(); R(in->rd) = RT >> (in->sa + 32); return EX_NEXT;
-	case OP_DROTR32: NEED64(); s = in->sa + 32;
-		R(in->rd) = (RT >> s) | (RT << (64 - s));
-		return EX_NEXT;
-	case OP_DSRA32: NEED64(); R(in->rd) = (uint64_t)((int64_t)RT >> (in->sa + 32)); return EX_NEXT;
-
-	case OP_BLTZ: return branch(cpu, (int64_t)RS < 0, pc + 4 + in->imm, pc, false);
-	case OP_BGEZ: return branch(cpu, (int64_t)RS >= 0, pc + 4 + in->imm, pc, false);
-	case OP_BLTZL: return branch(cpu, (int64_t)RS < 0, pc + 4 + in->imm, pc, true);
-	case OP_BGEZL: return branch(cpu, (int64_t)RS >= 0, pc + 4 + in->imm, pc, true);
-	case OP_BLTZAL: s = RS; R(31) = pc + 8;
-		return branch(cpu, (int64_t)s < 0, pc + 4 + in->imm, pc, false);
-	case OP_BGEZAL: s = RS; R(31) = pc + 8;
-		return branch(cpu, (int64_t)s >= 0, pc + 4 + in->imm, pc, false);
-	case OP_BLTZALL: s = RS; R(31) = pc + 8;
-		return branch(cpu, (int64_t)s < 0, pc + 4 + in->imm, pc, true);
-	case OP_BGEZALL: s = RS; R(31) = pc + 8;
-		return branch(cpu, (int64_t)s >= 0, pc + 4 + in->imm, pc, true);
-	case OP_TGEI: return trap_if(cpu, (int64_t)RS >= in->imm);
-	case OP_TGEIU: return trap_if(cpu, RS >= (uint64_t)in->imm);
-	case OP_TLTI: return trap_if(cpu, (int64_t)RS < in->imm);
-	case OP_TLTIU: return trap_if(cpu, RS < (uint64_t)in->imm);
-	case OP_TEQI: return trap_if(cpu, (int64_t)RS == in->imm);
-	case OP_TNEI: return trap_if(cpu, (int64_t)RS != in->imm);
-	case OP_SYNCI: cpu->pc = pc + 4; return EX_STOP;
-
-	case OP_J: return branch(cpu, true, ((pc + 4) & ~0x0fffffffull) | (uint64_t)in->imm, pc, false);
-	case OP_JAL: R(31) = pc + 8;
-		return branch(cpu, true, ((pc + 4) & ~0x0fffffffull) | (uint64_t)in->imm, pc, false);
-	case OP_BEQ: return branch(cpu, RS == RT, pc + 4 + in->imm, pc, false);
-	case OP_BNE: return branch(cpu, RS != RT, pc + 4 + in->imm, pc, false);
-	case OP_BLEZ: return branch(cpu, (int64_t)RS <= 0, pc + 4 + in->imm, pc, false);
-	case OP_BGTZ: return branch(cpu, (int64_t)RS > 0, pc + 4 + in->imm, pc, false);
-	case OP_BEQL: return branch(cpu, RS == RT, pc + 4 + in->imm, pc, true);
-	case OP_BNEL: return branch(cpu, RS != RT, pc + 4 + in->imm, pc, true);
-	case OP_BLEZL: return branch(cpu, (int64_t)RS <= 0, pc + 4 + in->imm, pc, true);
-	case OP_BGTZL: return branch(cpu, (int64_t)RS > 0, pc + 4 + in->imm, pc, true);
-	case OP_ADDI:
-		if (__builtin_add_overflow((int32_t)RS, (int32_t)in->imm, (int32_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rt) = SEXT32(r);
-		return EX_NEXT;
-	case OP_ADDIU: R(in->rt) = SEXT32(RS + (uint64_t)in->imm); return EX_NEXT;
-	case OP_SLTI: R(in->rt) = (int64_t)RS < in->imm; return EX_NEXT;
-	case OP_SLTIU: R(in->rt) = RS < (uint64_t)in->imm; return EX_NEXT;
-	case OP_ANDI: R(in->rt) = RS & (uint64_t)in->imm; return EX_NEXT;
-	case OP_ORI: R(in->rt) = RS | (uint64_t)in->imm; return EX_NEXT;
-	case OP_XORI: R(in->rt) = RS ^ (uint64_t)in->imm; return EX_NEXT;
-	case OP_LUI: R(in->rt) = (uint64_t)in->imm; return EX_NEXT;
-	case OP_DADDI: NEED64();
-		if (__builtin_add_overflow((int64_t)RS, in->imm, (int64_t *)&r))
-			return raise(cpu, EXC_OV);
-		R(in->rt) = r;
-		return EX_NEXT;
-	case OP_DADDIU: NEED64(); R(in->rt) = RS + (uint64_t)in->imm; return EX_NEXT;
-
-	case OP_LB: return load_op(cpu, in, 1, true);
-	case OP_LBU: return load_op(cpu, in, 1, false);
-	case OP_LH: return load_op(cpu, in, 2, true);
-	case OP_LHU: return load_op(cpu, in, 2, false);
-	case OP_LW: return load_op(cpu, in, 4, true);
-	case OP_LWU: NEED64(); return load_op(cpu, in, 4, false);
-	case OP_LD: NEED64(); return load_op(cpu, in, 8, false);
-	case OP_SB: return store_op(cpu, in, 1);
-	case OP_SH: return store_op(cpu, in, 2);
-	case OP_SW: return store_op(cpu, in, 4);
-	case OP_SD: NEED64(); return store_op(cpu, in, 8);
-	case OP_LWL: return load_left_right(cpu, in, 4, true);
-	case OP_LWR: return load_left_right(cpu, in, 4, false);
-	case OP_LDL: NEED64(); return load_left_right(cpu, in, 8, true);
-	case OP_LDR: NEED64(); return load_left_right(cpu, in, 8, false);
-	case OP_SWL: return store_left_right(cpu, in, 4, true);
-	case OP_SWR: return store_left_right(cpu, in, 4, false);
-	case OP_SDL: NEED64(); return store_left_right(cpu, in, 8, true);
-	case OP_SDR: NEED64(); return store_left_right(cpu, in, 8, false);
-	case OP_LL: return load_linked(cpu, in, 4);
-	case OP_LLD: NEED64(); return load_linked(cpu, in, 8);
-	case OP_SC: return store_conditional(cpu, in, 4);
-	case OP_SCD: NEED64(); return store_conditional(cpu, in, 8);
-	case OP_PREF: return EX_NEXT;
-	case OP_CACHE:
-		if (!cp0_usable(cpu)) {
-			cpu__cop_unusable(cpu, 0);
-			return EX_STOP;
-		}
-		cpu->pc = pc + 4;
-		return EX_STOP;
-
-	case OP_MFC0: case OP_DMFC0: case OP_MTC0: case OP_DMTC0: case OP_DI: case OP_EI:
-	case OP_RDPGPR: case OP_WRPGPR: case OP_TLBR: case OP_TLBWI: case OP_TLBWR:
-	case OP_TLBP: case OP_ERET: case OP_WAIT:
-		return cop0(cpu, in, pc);
-	case OP_DERET: case OP_SDBBP: return reserved(cpu);
-
-	case OP_MADD: case OP_MADDU: case OP_MUL: case OP_MSUB: case OP_MSUBU:
-		return mul_acc(cpu, in);
-	case OP_CLZ: t = (uint32_t)RS; R(in->rd) = t ? (uint64_t)__builtin_clz((uint32_t)t) : 32; return EX_NEXT;
-	case OP_CLO: t = (uint32_t)~RS; R(in->rd) = t ? (uint64_t)__builtin_clz((uint32_t)t) : 32; return EX_NEXT;
-	case OP_DCLZ: NEED64(); R(in->rd) = RS ? (uint64_t)__builtin_clzll(RS) : 64; return EX_NEXT;
-	case OP_DCLO: NEED64(); R(in->rd) = ~RS ? (uint64_t)__builtin_clzll(~RS) : 64; return EX_NEXT;
-	case OP_EXT: case OP_DEXTM: case OP_DEXTU: case OP_DEXT:
-	case OP_INS: case OP_DINSM: case OP_DINSU: case OP_DINS:
-		return bitfield(cpu, in);
-	case OP_WSBH: R(in->rd) = SEXT32(swap_bytes_in_halves((uint32_t)RT)); return EX_NEXT;
-	case OP_SEB: R(in->rd) = (uint64_t)(int64_t)(int8_t)RT; return EX_NEXT;
-	case OP_SEH: R(in->rd) = (uint64_t)(int64_t)(int16_t)RT; return EX_NEXT;
-	case OP_DSBH: NEED64(); R(in->rd) = swap_bytes_in_halves(RT); return EX_NEXT;
-	case OP_DSHD: NEED64(); t = RT;
-		R(in->rd) = (t << 48) | ((t & 0xffff0000ull) << 16) |
-			    ((t >> 16) & 0xffff0000ull) | (t >> 48);
-		return EX_NEXT;
-	case OP_RDHWR: return rdhwr(cpu, in);
-	case OP_COP1: cpu__cop_unusable(cpu, 1); return EX_STOP;
-	case OP_COP2: cpu__cop_unusable(cpu, 2); return EX_STOP;
-	case OP_RESERVED:
-		return reserved(cpu);
+#include "interp_body.h"
 	default:
 		__builtin_unreachable();
 	}
+#undef CASE
+#undef FINISH
+#undef NEED64_BODY
 }
 
 #endif
