@@ -50,8 +50,11 @@ int board__add_cps(struct board *board)
 	if (board__add_owned(board, cm, "coherence manager"))
 		return -1;
 	board->cm = cm;
-	for (i = 0; i < board->nr_cpus; i++)
+	for (i = 0; i < board->nr_cpus; i++) {
 		cpu__set_cm_gcr_base(board->cpus[i], BOARD_CM_BASE);
+		/* One Count for all: Linux's clocksource reads it on any CPU. */
+		cpu__share_count(board->cpus[i], board->cpus[0]);
+	}
 	return 0;
 }
 

@@ -45,6 +45,14 @@ void cpu__set_cm_gcr_base(struct cpu *cpu, uint64_t gcr_pa)
 		cpu->cp0.config[3] &= ~CONFIG3_CMGCR;
 }
 
+void cpu__share_count(struct cpu *cpu, const struct cpu *leader)
+{
+	cpu->count_shared = true;
+	cpu->shared_count_offset = leader->cp0.count_offset;
+	cpu->cp0.count_offset = cpu->shared_count_offset;
+	cpu->timer_last = cpu__count(cpu);
+}
+
 void cp0__reset(struct cpu *cpu)
 {
 	struct cp0 *c = &cpu->cp0;
@@ -62,7 +70,8 @@ void cp0__reset(struct cpu *cpu)
 	c->ebase = 0xffffffff80000000ull | (uint64_t)(cpu->id & 0x3ff);
 	c->wired = 0;
 	c->random_seed = 0x12345678u + (uint64_t)cpu->id;
-	c->count_offset = -cpu__host_count(cpu);
+	c->count_offset = cpu->count_shared ? cpu->shared_count_offset :
+					      -cpu__host_count(cpu);
 	cpu__set_cm_gcr_base(cpu, cpu->cm_gcr_pa);
 }
 
@@ -122,7 +131,8 @@ uint64_t cp0__read(struct cpu *cpu, int reg, int sel)
 
 static void cp0__write_count(struct cpu *cpu, uint64_t value)
 {
-	cpu->cp0.count_offset = (uint32_t)value - cpu__host_count(cpu);
+	if (!cpu->count_shared)
+		cpu->cp0.count_offset = (uint32_t)value - cpu__host_count(cpu);
 	cpu__poll_timer(cpu);
 }
 

@@ -84,6 +84,8 @@ struct cpu {
 	int id;
 	struct bus *bus;
 	uint64_t cm_gcr_pa;	/* survives reset: it is wiring, not state */
+	bool count_shared;	/* wiring too: see cpu__share_count() */
+	uint64_t shared_count_offset;
 	int mode;		/* MODE_*, derived from Status */
 
 	/* LL/SC: a pending link and the value LL saw (SC does a host CAS). */
@@ -145,6 +147,15 @@ void cpu__dump(struct cpu *cpu);
  * the vCPU runs; 0 removes it.
  */
 void cpu__set_cm_gcr_base(struct cpu *cpu, uint64_t gcr_pa);
+/*
+ * SMP boards: from now on cpu's Count is the same clock as leader's, on
+ * every reset too, and guest writes to Count are ignored. Linux uses Count
+ * as its clocksource on any CPU, so the vCPUs must never disagree about it
+ * (one going backwards is a 43 s jump of a 32-bit counter); its count
+ * synchronisation at CPU bring-up then finds them equal already.
+ * Call before the vCPUs run.
+ */
+void cpu__share_count(struct cpu *cpu, const struct cpu *leader);
 /* Any thread: drop stale translations after writing guest RAM [pa, pa + len). */
 void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
 
