@@ -57,8 +57,9 @@ run: setup all guest
 		--initrd $(HOME)/.cache/mvm/guest/initramfs.cpio.gz
 
 # Runs every tests/*/run suite (TAP) and prints `N passed, N failed`.
+# `make check SANITIZE=1` runs them on the ASan/UBSan build.
 check: setup all guest
-	@scripts/run-tests.sh
+	@MVM=$(CURDIR)/$(BUILD)/mvm scripts/run-tests.sh
 
 clean:
 	rm -rf build
