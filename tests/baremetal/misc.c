@@ -113,8 +113,35 @@ static void test_registers(void)
 	MTC0(C0_WIRED, 0);
 }
 
+void read_all_cp0(u64 *out);
+void write_misc_cp0(void);
+
+static void test_robust(void)
+{
+	static u64 regs[256];
+
+	exc_reset();
+	read_all_cp0(regs);
+	/* unimplemented ones are UNDEFINED: values or RI, but the VMM must survive */
+	check_true(exc_n <= 256, "dmfc0 of all 256 CP0 register/select numbers: VMM alive (%d RI)",
+		   exc_n);
+	check_eq(regs[15 * 8], 0x00010000, "... and the PRId read among them is right");
+	check_eq(regs[12 * 8] & ST_KX, ST_KX, "... and so is Status");
+	exc_reset();
+	write_misc_cp0();
+	check_eq(exc_n, 0, "mtc0 to ErrCtl, TagLo/TagHi and unassigned registers: no exception");
+	DMTC0(C0_EPC, 0x0000000080001234ULL);
+	check_eq((u64)MFC0(C0_EPC), 0xffffffff80001234ULL,
+		 "mfc0 of a 64-bit register: low word sign-extended");
+	exc_reset();
+	asm volatile("cache 0x01, 0(%0)\n\tcache 0x00, 0(%0)\n\tcache 0x03, 0(%0)"
+		     :: "r"(CKSEG0) : "memory");	/* Index_WB_Inv_D, Index_Inv_I, Index_WB_Inv_S */
+	check_eq(exc_n, 0, "cache Index ops on ckseg0: no exception");
+}
+
 void bm_main(void)
 {
 	test_identity();
 	test_registers();
+	test_robust();
 }
