@@ -8,6 +8,9 @@
 #include "console.h"
 #include "log.h"
 
+/* The running machine; kept until exit (see the end of vm__run). */
+static struct board *running_board;
+
 static int exit_status(enum board_state state)
 {
 	switch (state) {
@@ -43,6 +46,7 @@ static int vm__run(const struct vm_config *cfg)
 		board__destroy(board);	/* dumped; the guest does not run */
 		return MVM_EXIT_POWEROFF;
 	}
+	running_board = board;
 	if (backend->init(board) || console__start(board, board->uart)) {
 		console__restore();
 		return MVM_EXIT_ERROR;
