@@ -39,8 +39,19 @@
 #define NET_RXQ			0
 #define NET_TXQ			1
 #define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)
-/* Largest frame either way: a 64 KiB GSO frame plus its header. */
-#define NET_MAX_FRAME		(65536 + NET_HDR_LEN)
+/* Largest frame either way: a 64 KiB GSO payload, its headers (with VLAN). */
+#define NET_MAX_FRAME		(65536 + 18 + NET_HDR_LEN)
+/*
+ * Offloads: the guest may hand over frames with partial checksums and TSO
+ * segments up to 64 KiB (the tap's kernel side finishes them), and takes
+ * them the same way when it negotiated GUEST_*: under an emulated CPU,
+ * checksumming and segmenting in the guest is what costs the most.
+ */
+#define NET_FEATURES	(1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS | \
+			 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4 | \
+			 1ull << VIRTIO_NET_F_HOST_TSO6 | 1ull << VIRTIO_NET_F_HOST_ECN | \
+			 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_GUEST_TSO4 | \
+			 1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_GUEST_ECN)
 
 struct net_config {
 	uint8_t mac[6];
@@ -55,6 +66,7 @@ struct net_dev {
 	int wake_fd;			/* eventfd: RX buffers posted, reset, stop */
 	pthread_t rx_thread;
 	bool rx_thread_started;
+	bool is_tap;			/* offloads are set with TUNSETOFFLOAD */
 	atomic_bool stop;
 	struct net_config config;
 	/* Only the RX thread touches these two. */
@@ -195,8 +207,36 @@ static void *net__rx_thread(void *arg)
 	return NULL;
 }
 
+/* What the tap may send us: only what the driver said it takes. */
+static void net__set_tap_offload(struct virtio_dev *vdev, struct net_dev *net)
+{
+	unsigned int offload = 0;
+
+	if (!net->is_tap)
+		return;
+	if (virtio__has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM)) {
+		offload |= TUN_F_CSUM;
+		if (virtio__has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4))
+			offload |= TUN_F_TSO4;
+		if (virtio__has_feature(vdev, VIRTIO_NET_F_GUEST_TSO6))
+			offload |= TUN_F_TSO6;
+		if ((offload & (TUN_F_TSO4 | TUN_F_TSO6)) &&
+		    virtio__has_feature(vdev, VIRTIO_NET_F_GUEST_ECN))
+			offload |= TUN_F_TSO_ECN;
+	}
+	if (ioctl(net->fd, TUNSETOFFLOAD, offload) < 0)
+		pr_warn("virtio-net: tap offloads %#x: %s", offload, strerror(errno));
+}
+
+static void net__driver_ok(struct virtio_dev *vdev)
+{
+	net__set_tap_offload(vdev, vdev->priv);
+	net__wake_rx(vdev->priv);
+}
+
 static void net__reset(struct virtio_dev *vdev)
 {
+	net__set_tap_offload(vdev, vdev->priv);	/* features are 0 again */
 	net__wake_rx(vdev->priv);	/* a waiting frame is dropped now */
 }
 
@@ -219,7 +259,7 @@ static const struct virtio_device_ops net_ops = {
 	.num_queues = 2,
 	.queue_size = NET_QUEUE_SIZE,
 	.notify = net__notify,
-	.driver_ok = net__reset,
+	.driver_ok = net__driver_ok,
 	.reset = net__reset,
 	.destroy = net__destroy,
 };
@@ -231,7 +271,7 @@ static int net__start(struct device *dev, struct bus *bus, struct net_dev *net)
 	net->config.status = htole16(VIRTIO_NET_S_LINK_UP);
 	net->config.max_virtqueue_pairs = htole16(1);
 	net->vdev = virtio_mmio__init(dev, bus, &net_ops,
-				      1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS,
+				      NET_FEATURES,
 				      &net->config, sizeof(net->config), net);
 	if (!net->vdev)
 		return -1;
@@ -264,7 +304,7 @@ static struct net_dev *net__alloc(int fd, const uint8_t mac[6])
 }
 
 static int net__init(struct device *dev, struct bus *bus, int fd,
-		     const uint8_t mac[6])
+		     const uint8_t mac[6], bool is_tap)
 {
 	struct net_dev *net;
 
@@ -278,6 +318,7 @@ static int net__init(struct device *dev, struct bus *bus, int fd,
 		close(fd);
 		return -1;
 	}
+	net->is_tap = is_tap;
 	if (net__start(dev, bus, net)) {
 		/* Once the transport holds net, its destroy undoes everything. */
 		if (dev->priv) {
@@ -296,7 +337,7 @@ static const uint8_t net_default_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }
 
 int virtio_net__init_fd(struct device *dev, struct bus *bus, int fd)
 {
-	return net__init(dev, bus, fd, net_default_mac);
+	return net__init(dev, bus, fd, net_default_mac, false);
 }
 
 static int net__open_tap(const char *ifname, const char *spec)
@@ -317,7 +358,7 @@ static int net__open_tap(const char *ifname, const char *spec)
 		       errno == EPERM ? " (needs CAP_NET_ADMIN)" : "");
 		goto fail;
 	}
-	/* The guest's header is 12 bytes (VERSION_1); no offloads for now. */
+	/* The guest's header is 12 bytes (VERSION_1); offloads once negotiated. */
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 || ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
 		pr_err("--net %s: tap set-up: %s", spec, strerror(errno));
 		goto fail;
@@ -392,5 +433,5 @@ int virtio_net__init_tap(struct device *dev, struct bus *bus, const char *spec)
 	fd = net__open_tap(ifname, spec);
 	if (fd < 0)
 		return -1;
-	return net__init(dev, bus, fd, mac);
+	return net__init(dev, bus, fd, mac, true);
 }
