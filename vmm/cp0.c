@@ -172,8 +172,11 @@ bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t v)
 		uint64_t old = c->status;
 
 		c->status = (c->status & ~STATUS_WRITABLE) | (v & STATUS_WRITABLE);
-		/* UX/SX/KX decide which segments exist: cached translations go */
-		if ((old ^ c->status) & (ST_UX | ST_SX | ST_KX))
+		/*
+		 * UX/SX/KX decide which segments exist and ERL unmaps useg:
+		 * translations cached under the old values must go.
+		 */
+		if ((old ^ c->status) & (ST_UX | ST_SX | ST_KX | ST_ERL))
 			tlb__flush_soft(cpu);
 		cpu__update_mode(cpu);
 		return true;

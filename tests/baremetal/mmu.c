@@ -129,9 +129,40 @@ static void test_kernel_by_exl(void)
 	check_eq(exc_n, 0, "ERL = 1 useg load: no exception");
 }
 
+/* A block cached for useg VA 0x400000 (mapped) must not run when ERL = 1 makes it physical. */
+static void test_erl_fetch(void)
+{
+	u64 va = 0x400000ULL, v;
+	u32 st = (u32)MFC0(C0_STATUS);
+
+	wr32(KSEG0(CODE_PA + 0x100), 0x24020011);	/* li v0, 0x11 */
+	wr32(KSEG0(CODE_PA + 0x104), 0x03e00008);	/* jr ra */
+	wr32(KSEG0(CODE_PA + 0x108), 0);
+	wr32(KSEG0(va + 0x100), 0x24020022);		/* at physical 0x400100: li v0, 0x22 */
+	wr32(KSEG0(va + 0x104), 0x03e00008);
+	wr32(KSEG0(va + 0x108), 0);
+	asm volatile("synci 0(%0); synci 0(%1); sync" :: "r"(KSEG0(CODE_PA + 0x100)),
+		     "r"(KSEG0(va + 0x100)) : "memory");
+	tlb_write(1, va, ELO(CODE_PA, ELO_C(3) | ELO_V | ELO_G), ELO_G, 0);
+	check_eq(call_hb(va + 0x100), 0x11, "kernel runs mapped useg code at 0x400100");
+	MTC0(C0_STATUS, st | ST_ERL);
+	v = call_hb(va + 0x100);
+	MTC0(C0_STATUS, st);
+	check_eq(v, 0x22, "ERL = 1: the same VA runs physical 0x400100 instead");
+	check_eq(call_hb(va + 0x100), 0x11, "ERL = 0 again: mapped code");
+	/* the same for data */
+	check_eq(rd64(va + 0x100), rd64(KSEG0(CODE_PA + 0x100)), "mapped useg load");
+	exc_reset();
+	exc_resume = ADDR(m_load_with_status_res);
+	check_eq(m_load_with_status(va + 0x100, ST_ERL), rd64(KSEG0(va + 0x100)),
+		 "ERL = 1: a load from the same VA reads physical 0x400100");
+	tlb_invalidate(1);
+}
+
 void bm_main(void)
 {
 	test_refill_handler();
 	test_fetch();
 	test_kernel_by_exl();
+	test_erl_fetch();
 }
