@@ -89,7 +89,8 @@ fi
 # The stub, assembled per entry point, then word-swapped because malta swaps
 # the bytes of every 32-bit flash word in little-endian mode.
 stub=$OUT/stub-$MODE.bin
-if [ ! -s "$stub" ] || [ "$ROOT/bench/qemu-stub.S" -nt "$stub" ]; then
+if [ ! -s "$stub" ] || [ "$ROOT/bench/qemu-stub.S" -nt "$stub" ] ||
+   [ "$0" -nt "$stub" ]; then
 	${CROSS}as -mips64r2 -EL --defsym DTB_HI=$DTB_HI --defsym ENTRY_HI=$entry_hi \
 		-o "$OUT/stub-$MODE.o" "$ROOT/bench/qemu-stub.S"
 	${CROSS}ld -EL -Ttext=0xffffffffbfc00000 -e _start \
