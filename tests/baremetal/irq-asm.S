@@ -81,3 +81,17 @@ e_llsc_eret:
 	jr	ra
 	move	v0, t0
 
+
+/* eret (EXL = 1, IE = 1) to e_eret_irq_at with an interrupt pending: taken there */
+	.globl	e_eret_irq, e_eret_irq_at
+e_eret_irq:
+	LA(t0, e_eret_irq_at)
+	dmtc0	t0, $14
+	mfc0	t1, $12
+	ori	t1, t1, ST_EXL | ST_IE
+	mtc0	t1, $12
+	ehb
+	eret
+e_eret_irq_at:
+	jr	ra
+	nop

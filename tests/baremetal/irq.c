@@ -14,6 +14,8 @@ u64 e_eret_erl(u64 extra_status);
 u64 e_llsc(u64 addr);
 u64 e_llsc_syscall(u64 addr);
 u64 e_llsc_eret(u64 addr);
+void e_eret_irq(void);
+extern char e_eret_irq_at[];
 
 /* Count runs at CPU_COUNT_HZ (vmm/cpu.h: half the 200 MHz CPU clock in the DTB). */
 #define COUNT_HZ	100000000ULL
@@ -276,6 +278,17 @@ static void test_soft_irq(void)
 		MTC0(C0_INTCTL, (u32)MFC0(C0_INTCTL) & ~(0x1fu << 5));
 		MTC0(C0_CAUSE, 0);
 	}
+	/* eret that unmasks a pending interrupt: taken before the first instruction */
+	exc_reset();
+	irqs = 0;
+	irq_hook = soft_hook;
+	set_status(ST_IE | ST_IM_ALL, ST_IM(0));
+	MTC0(C0_CAUSE, CA_IP(0));
+	e_eret_irq();
+	set_status(ST_IE | ST_IM_ALL, 0);
+	if (check_exc(0, 0x180, 0, "eret into a pending interrupt: taken"))
+		check_eq(exc_log[0].epc, (u64)(uintptr_t)e_eret_irq_at,
+			 "... with EPC = the eret target (nothing ran there before it)");
 	/* ei with a pending software interrupt: taken right away */
 	{
 		u64 old, after_di;

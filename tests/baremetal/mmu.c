@@ -98,6 +98,10 @@ static void test_fetch(void)
 		    va + 0xffc, true, va + 0x1000);
 	fetch_fault("fetch from an invalid page -> TLBL at 0x180", va + 0x1000, 0x180, 2,
 		    va + 0x1000, false, va + 0x1000);
+	wr32(KSEG0(CODE_PA + 0xffc), 0);		/* nop: straight into the next page */
+	fetch_fault("straight-line code running into an invalid page -> TLBL", va + 0xff8, 0x180,
+		    2, va + 0x1000, false, va + 0x1000);
+	wr32(KSEG0(CODE_PA + 0xffc), 0x10000010);
 	/* the same with the next page not in the TLB at all */
 	tlb_write(1, va + 0x2000, ELO_G, ELO(CODE_PA, ELO_C(3) | ELO_V | ELO_G), 0);
 	fetch_fault("delay slot on an unmapped page -> XTLB refill", va + 0x3ff8, 0x080, 2,
