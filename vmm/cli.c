@@ -76,6 +76,14 @@ static int parse_initrd(struct vm_config *cfg, const char *arg)
 
 static int parse_append(struct vm_config *cfg, const char *arg)
 {
+	size_t len = strlen(CLI_DEFAULT_APPEND) + 1 + strlen(arg);
+
+	/* The kernel would silently cut a longer one (COMMAND_LINE_SIZE). */
+	if (len >= CLI_MAX_CMDLINE) {
+		usage_err("--append: the command line would be %zu bytes; the kernel takes at most %d",
+			  len, CLI_MAX_CMDLINE - 1);
+		return -1;
+	}
 	cfg->append = arg;
 	return 0;
 }

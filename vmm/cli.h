@@ -22,6 +22,7 @@ enum mvm_exit {
 #define CLI_DEFAULT_MEM		(256ULL << 20)
 #define CLI_MAX_DISKS		8
 #define CLI_DEFAULT_APPEND	"console=ttyS0 earlycon coherentio"
+#define CLI_MAX_CMDLINE		4096	/* MIPS COMMAND_LINE_SIZE, with the NUL */
 
 struct vm_config {
 	const char *kernel;
