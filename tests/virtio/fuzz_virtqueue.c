@@ -8,6 +8,9 @@
  * through its registers, as a driver would, and notifies its queues.
  *
  * Input: [device] [features] [log2 queue size] [notify rounds] [RAM...]
+ * With bit 7 of [notify rounds] set, the last 64 bytes are also replayed
+ * as eight raw register accesses (offset, width, value) after the set-up:
+ * resets, queue changes and feature writes at any moment.
  * Layout in RAM: queue q's descriptor table at q * 0x2000, its available
  * ring at + 0x1000, its used ring at + 0x1800.
  *
@@ -104,6 +107,23 @@ static void fuzz__start(struct device *dev, unsigned int nq, uint8_t feature_bit
 	   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
+/* Eight accesses of 8 bytes: offset (2), width selector, kind, value (4). */
+static void fuzz__raw_accesses(struct device *dev, const uint8_t *p)
+{
+	static const unsigned int widths[4] = { 1, 2, 4, 8 };
+
+	for (int i = 0; i < 8; i++, p += 8) {
+		uint64_t off = (p[0] | p[1] << 8) % 0x200;
+		unsigned int size = widths[p[2] % 4];
+		uint32_t value = p[4] | p[5] << 8 | p[6] << 16 | (uint32_t)p[7] << 24;
+
+		if (p[3] & 1)
+			dev->ops->write(dev, off, value, size);
+		else
+			dev->ops->read(dev, off, size);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -119,11 +139,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev = &devs[which];
 	nq = nr_queues[which];
 	qsize = 1u << (data[2] % 8);	/* 1..128; above a device's maximum is refused */
-	rounds = 1 + data[3] % 4;
+	rounds = 1 + (data[3] & 0x7f) % 4;
 	memset(bus.ram, 0, FUZZ_RAM_SIZE);
 	memcpy(bus.ram, data + 4, size - 4 < FUZZ_RAM_SIZE ? size - 4 : FUZZ_RAM_SIZE);
 
 	fuzz__start(dev, nq, data[1], qsize);
+	if ((data[3] & 0x80) && size >= 4 + 64)
+		fuzz__raw_accesses(dev, data + size - 64);
 	for (unsigned int r = 0; r < rounds; r++)
 		for (unsigned int q = 0; q < nq; q++)
 			wr(dev, VIRTIO_MMIO_QUEUE_NOTIFY, q);
