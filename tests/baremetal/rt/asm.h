@@ -18,5 +18,6 @@ SNIPPET(f_after_branch) SNIPPET(f_after_bl) SNIPPET(f_count)
 
 typedef u64 (*snippet_fn)(u64, u64);
 u64 call_hb(u64 fn);
+u64 call_hb2(u64 fn, u64 arg);
 
 #endif

@@ -126,8 +126,9 @@ AT(f_bdl_taken)
 RES(f_bdl_taken)
 
 /* call_hb(fn): call fn with jalr.hb (clears the instruction hazard); returns its v0 */
-	.globl	call_hb
+	.globl	call_hb, call_hb2
 call_hb:
+call_hb2:			/* call_hb2(fn, arg): fn sees arg in a1 */
 	daddiu	sp, sp, -16
 	sd	ra, 0(sp)
 	jalr.hb	a0
