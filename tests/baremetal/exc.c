@@ -54,8 +54,29 @@ static void test_simple(void)
 	set_status(ST_CU1, 0);
 	if (EXPECT("mfc1 with CU1 = 0 -> CpU", f_cop1, 0, 0, 0x180, 11))
 		check_eq((exc_log[0].cause >> CA_CE_SHIFT) & 3, 1, "mfc1: Cause.CE = 1");
-	if (EXPECT("ldc1 with CU1 = 0 -> CpU", f_ldc1, (u64)(uintptr_t)buf, 0, 0x180, 11))
-		check_eq((exc_log[0].cause >> CA_CE_SHIFT) & 3, 1, "ldc1: Cause.CE = 1");
+	{
+		static const struct {
+			const char *name;
+			snippet_fn fn;
+			const char *at;
+		} fp[] = {
+			{ "ldc1", f_ldc1, f_ldc1_at }, { "sdc1", f_sdc1, f_sdc1_at },
+			{ "lwc1", f_lwc1, f_lwc1_at }, { "cfc1", f_cfc1, f_cfc1_at },
+			{ "bc1f", f_bc1f, f_bc1f_at }, { "movf (MOVCI)", f_movf, f_movf_at },
+			{ "ldxc1 (COP1X)", f_cop1x, f_cop1x_at },
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(fp) / sizeof(fp[0]); i++) {
+			exc_reset();
+			fp[i].fn((u64)(uintptr_t)buf, 0);
+			if (check_exc(0, 0x180, 11, fp[i].name)) {
+				check_eq(exc_log[0].epc, (u64)(uintptr_t)fp[i].at, "%s: EPC", fp[i].name);
+				check_eq((exc_log[0].cause >> CA_CE_SHIFT) & 3, 1,
+					 "%s with CU1 = 0: CpU with Cause.CE = 1", fp[i].name);
+			}
+		}
+	}
 }
 
 static void test_overflow(void)

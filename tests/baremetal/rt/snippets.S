@@ -34,6 +34,12 @@ ONE(f_ri_op, .word 0xec000000)		/* major opcode 0x3b: reserved in MIPS64R2 */
 ONE(f_ri_special, .word 0x00000028)	/* SPECIAL function 0x28: reserved */
 ONE(f_cop1, .word 0x44020000)		/* mfc1 v0, $f0 */
 ONE(f_ldc1, .word 0xd4800000)		/* ldc1 $f0, 0(a0) */
+ONE(f_sdc1, .word 0xf4800000)		/* sdc1 $f0, 0(a0) */
+ONE(f_lwc1, .word 0xc4800000)		/* lwc1 $f0, 0(a0) */
+ONE(f_cfc1, .word 0x4442f800)		/* cfc1 v0, $31 */
+FN(f_bc1f) li v0, 0x1234; AT(f_bc1f) .word 0x45000001; nop; nop; RES(f_bc1f)	/* bc1f .+8 */
+ONE(f_movf, .word 0x00801001)		/* movf v0, a0, $fcc0 */
+ONE(f_cop1x, .word 0x4c800001)		/* ldxc1 $f0, zero(a0) */
 ONE(f_add, add v0, a0, a1)
 ONE(f_addi, addi v0, a0, 1)
 ONE(f_sub, sub v0, a0, a1)
