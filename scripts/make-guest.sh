@@ -7,7 +7,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 OUT=$CACHE/guest
-STAMP_VERSION=3
+STAMP_VERSION=4
 
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$STAMP_VERSION" ]; then
 	exit 0
@@ -61,6 +61,13 @@ for m in $(cat /lib/modules/load-order); do
 	insmod /lib/modules/$m 2>/dev/null
 done
 hostname mvm
+# mvm.ip=ADDR/PREFIX on the kernel command line: a static address for eth0
+# (the kernel has no IP_PNP, and virtio_net is a module loaded just above).
+for arg in $(cat /proc/cmdline); do
+	case $arg in mvm.ip=*)
+		ip link set eth0 up && ip addr add "${arg#mvm.ip=}" dev eth0 ;;
+	esac
+done
 echo "mvm guest: $(uname -r) up, $(grep -c ^processor /proc/cpuinfo) CPU(s)"
 # A command given as mvm.run=... on the kernel command line runs instead of a shell.
 for arg in $(cat /proc/cmdline); do
