@@ -21,6 +21,15 @@ u64 sec_stack[1024] __attribute__((aligned(16)));
 
 static volatile u64 sec_started, sec_ebase, sec_cpunum, sec_count, sec_go, sec_done;
 static volatile u64 sec_seen_new, sec_calls;
+static volatile u64 ipi_armed, ipi_seen, ipi_cleared, gic_base;
+
+#define GIC_SH_TRIG	0x180
+#define GIC_SH_WEDGE	0x280
+#define GIC_SH_RMASK	0x300
+#define GIC_SH_SMASK	0x380
+#define GIC_SH_MAP_PIN	0x500
+#define GIC_SH_MAP_VP	0x2000
+#define IPI		60	/* a shared interrupt no device uses */
 static volatile u32 counter __attribute__((aligned(64)));
 
 /* A function CPU 0 rewrites while CPU 1 keeps calling it. */
@@ -68,6 +77,16 @@ void secondary_main(void)
 			break;
 		}
 	}
+	/* an IPI through the GIC: poll Cause.IP2 (interrupts stay off), then ack it */
+	while (!ipi_armed)
+		;
+	while (!(MFC0(C0_CAUSE) & CA_IP(2)))
+		;
+	ipi_seen = 1;
+	wr32(gic_base + GIC_SH_WEDGE, IPI);		/* clear the edge */
+	while (MFC0(C0_CAUSE) & CA_IP(2))
+		;
+	ipi_cleared = 1;
 	for (;;)
 		;
 }
@@ -125,4 +144,20 @@ void bm_main(void)
 	asm volatile("synci 0(%0); sync" :: "r"(shared_fn) : "memory");
 	check_true(wait_flag(&sec_seen_new, COUNT_HZ * 2) && sec_seen_new == 0x42,
 		   "code patched on CPU 0 runs on CPU 1 (after %lu calls of the old code)", sec_calls);
+
+	/* IPI: GIC shared interrupt IPI, edge, pin 0 (IP2), routed to VP 1 only */
+	wr32(gcr + 0x80, (rd32(gcr + 0x80) & ~0xffffu) | 1);	/* GIC_EN, as Linux does */
+	if (!check_eq(rd32(gcr + 0x80) & 1, 1, "GCR_GIC_BASE: GIC enabled"))
+		return;
+	gic_base = KSEG1(rd32(gcr + 0x80) & ~0xffffULL);
+	wr32(gic_base + GIC_SH_TRIG + 4 * (IPI / 32), 1u << (IPI % 32));
+	wr32(gic_base + GIC_SH_MAP_PIN + 4 * IPI, 0x80000000u);		/* to pin 0 */
+	wr32(gic_base + GIC_SH_MAP_VP + 0x20 * IPI, 1u << 1);		/* to VP 1 */
+	wr32(gic_base + GIC_SH_SMASK + 4 * (IPI / 32), 1u << (IPI % 32));
+	ipi_armed = 1;
+	wr32(gic_base + GIC_SH_WEDGE, 0x80000000u | IPI);
+	check_true(wait_flag(&ipi_seen, COUNT_HZ), "IPI via GIC WEDGE raises Cause.IP2 on CPU 1");
+	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "... and not on CPU 0");
+	check_true(wait_flag(&ipi_cleared, COUNT_HZ), "clearing the WEDGE drops CPU 1's IP2");
+	wr32(gic_base + GIC_SH_RMASK + 4 * (IPI / 32), 1u << (IPI % 32));
 }
