@@ -90,10 +90,10 @@ static void test_count(void)
 	c0 = count_now();
 	do
 		t1 = rtc_ns();
-	while (t1 - t0 < 50000000ULL && count_now() - c0 < COUNT_HZ * 2);	/* 50 ms */
+	while (t1 - t0 < 200000000ULL && count_now() - c0 < COUNT_HZ * 4);	/* 200 ms */
 	c1 = count_now();
 	t1 = rtc_ns();
-	if (!check_true(t1 - t0 >= 50000000ULL, "RTC advances by 50 ms within 2 s of Count"))
+	if (!check_true(t1 - t0 >= 200000000ULL, "RTC advances by 200 ms within 4 s of Count"))
 		return;
 	{
 		u64 hz = (u64)(c1 - c0) * 1000000000ULL / (t1 - t0 ? t1 - t0 : 1);
