@@ -5,6 +5,7 @@
 #   make SANITIZE=1 virtio-test       build/sanitize/tests/virtio_test
 #   make virtio-fuzz                  build/fuzz/virtio_fuzz (clang)
 #   make fuzz-virtio FUZZ_SECONDS=600 run the fuzzer longer than make check does
+#   make bench-virtio                 guest disk and TCP throughput (bench/virtio-bench.sh)
 
 .PHONY: virtio-test virtio-fuzz fuzz-virtio
 
@@ -38,3 +39,9 @@ $(FUZZ_DIR)/virtio_fuzz: $(VIRTIO_FUZZ_SRCS) $(wildcard devices/*.h vmm/*.h test
 
 fuzz-virtio: $(FUZZ_DIR)/virtio_fuzz
 	tests/virtio/fuzz.sh $(FUZZ_SECONDS)
+
+# Guest disk and TCP throughput on mvm's virtio devices (not a test; root).
+.PHONY: bench-virtio
+bench-virtio: all guest
+	@mkdir -p build/bench
+	bench/virtio-bench.sh -n $(or $(BENCH_RUNS),3) | tee build/bench/virtio.txt
