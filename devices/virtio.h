@@ -81,6 +81,7 @@ struct virtio_dev {
 	const struct virtio_device_ops *ops;
 	void *priv;			/* the device model's state */
 	uint8_t *ram;			/* guest RAM, physical 0 */
+	struct bus *bus;		/* DMA writes drop translated code there */
 	uint64_t ram_size;
 	pthread_mutex_t lock;
 

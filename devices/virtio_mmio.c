@@ -404,6 +404,7 @@ struct virtio_dev *virtio_mmio__init(struct device *dev, struct bus *bus,
 	vdev->ops = ops;
 	vdev->priv = priv;
 	vdev->ram = bus->ram;
+	vdev->bus = bus;
 	vdev->ram_size = bus->ram_size;
 	vdev->device_features = features | 1ull << VIRTIO_F_VERSION_1 |
 				1ull << VIRTIO_RING_F_INDIRECT_DESC |

@@ -17,6 +17,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
+#include "cpu.h"
 #include "virtio.h"
 
 /* The guest-visible layout of a split ring, little-endian (VERSION_1). */
@@ -144,6 +145,8 @@ static int virtq__add_buffer(struct virtq *vq, struct virtq_chain *chain,
 	iov->iov_base = virtq__host(vq, d->addr);
 	iov->iov_len = d->len;
 	if (d->flags & VRING_DESC_F_WRITE) {
+		/* the device writes guest RAM: code translated from it is stale */
+		code_cache__invalidate(vq->vdev->bus, d->addr, d->len);
 		chain->nr_in++;
 		chain->in_len += d->len;
 	} else {
