@@ -38,10 +38,10 @@ if insmod /mvm.ko; then echo "@@ok insmod mvm.ko"; else echo "@@not ok insmod mv
 for t in /selftests/*_test; do
 	[ -x "$t" ] || continue
 	echo "@@suite $(basename "$t")"
-	"$t" > /tmp/out 2>&1
-	rc=$?
-	sed 's/^/@@ /' /tmp/out
-	if [ $rc -eq 0 ]; then
+	# Streamed, so a hang still shows how far it got.
+	( "$t" 2>&1; echo $? > /tmp/rc ) | sed 's/^/@@ /'
+	rc=$(cat /tmp/rc)
+	if [ "$rc" = 0 ]; then
 		echo "@@ok $(basename "$t") exited 0"
 	else
 		echo "@@not ok $(basename "$t") exited with status $rc"
