@@ -137,6 +137,24 @@ static void test_fresh_and_mapped(void)
 		tlb_invalidate(3);
 	}
 
+	/* straight-line code across a page boundary: patch the second page */
+	wr32(KSEG0(CODE_PA + 0x1ff8), LI_V0(1));
+	wr32(KSEG0(CODE_PA + 0x1ffc), NOP);
+	wr32(KSEG0(CODE_PA + 0x2000), ADDIU_V0_V0(1));
+	wr32(KSEG0(CODE_PA + 0x2004), 0x03e00008);	/* jr ra */
+	wr32(KSEG0(CODE_PA + 0x2008), NOP);
+	synci(KSEG0(CODE_PA + 0x1ff8));
+	synci(KSEG0(CODE_PA + 0x2000));
+	for (i = 0; i < 10; i++)
+		call(KSEG0(CODE_PA + 0x1ff8));
+	check_eq(call(KSEG0(CODE_PA + 0x1ff8)), 2, "code running across a page boundary");
+	wr32(KSEG0(CODE_PA + 0x2000), ADDIU_V0_V0(5));
+	synci(KSEG0(CODE_PA + 0x2000));
+	check_eq(call(KSEG0(CODE_PA + 0x1ff8)), 6, "... second page patched: new code runs");
+	wr32(KSEG0(CODE_PA + 0x1ff8), LI_V0(10));
+	synci(KSEG0(CODE_PA + 0x1ff8));
+	check_eq(call(KSEG0(CODE_PA + 0x1ff8)), 15, "... first page patched: new code runs");
+
 	/* through the TLB: patch through ckseg0, run through xkseg */
 	copy_code(CODE_PA, smc_t1, 12);
 	wr32(KSEG0(CODE_PA), LI_V0(21));
