@@ -272,9 +272,11 @@ static bool virtio__features_acceptable(struct virtio_dev *vdev)
 	uint64_t extra = vdev->driver_features & ~vdev->device_features;
 
 	if (extra) {
-		pr_warn("virtio-%s at %#llx: driver accepted unoffered features %#llx",
-			vdev->ops->name, (unsigned long long)vdev->dev->base,
-			(unsigned long long)extra);
+		if (!vdev->warned_access)
+			pr_warn("virtio-%s at %#llx: driver accepted unoffered features %#llx",
+				vdev->ops->name, (unsigned long long)vdev->dev->base,
+				(unsigned long long)extra);
+		vdev->warned_access = true;	/* once: a guest may retry forever */
 		return false;
 	}
 	/* Modern only: a legacy driver gets FEATURES_OK refused. */

@@ -197,6 +197,17 @@ static void test_transport_needs_version_1(void)
 	CHECK_EQ(virtio_blk__init(&d.dev, &d.bus, make_image("legacy.img"), false), 0);
 	/* A legacy driver (no VERSION_1) must have FEATURES_OK refused. */
 	CHECK(!drv__start(&d, ~(1ull << VIRTIO_F_VERSION_1), 1));
+	/* So must a driver that accepts a feature nobody offered. */
+	drv__reset(&d);
+	drv__write(&d, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	drv__write(&d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	drv__write(&d, VIRTIO_MMIO_DRIVER_FEATURES, 1 | 1u << 30);
+	drv__write(&d, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+		   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	CHECK(!(drv__read(&d, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK));
+	/* Queue notifications before DRIVER_OK do nothing. */
+	drv__notify(&d, 0);
+	CHECK(!drv__needs_reset(&d));
 	drv__exit(&d);
 }
 
@@ -941,7 +952,7 @@ static const struct {
 	void (*fn)(void);
 } tests[] = {
 	{ "transport: identity, config space, bad accesses", test_transport_identity },
-	{ "transport: legacy driver refused", test_transport_needs_version_1 },
+	{ "transport: legacy driver and unoffered features refused", test_transport_needs_version_1 },
 	{ "transport: reset", test_transport_reset },
 	{ "transport: config interrupt on a broken ring", test_hostile_config_interrupt },
 	{ "transport: EVENT_IDX interrupt suppression", test_event_idx },
