@@ -164,7 +164,7 @@ bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t v)
 	case CP0_ENTRYHI * 8:
 		v &= ENTRYHI_WRITABLE;
 		if ((v ^ c->entryhi) & ENTRYHI_ASID)
-			tlb__flush_soft(cpu);
+			tlb__flush_soft_mapped(cpu);
 		c->entryhi = v;
 		return true;
 	case CP0_COMPARE * 8: cp0__write_compare(cpu, v); return true;

@@ -91,6 +91,7 @@ void cpu__reset(struct cpu *cpu, uint64_t pc)
 	cpu->poll_countdown = POLL_INTERVAL_BLOCKS;
 	cpu->consecutive_exceptions = 0;
 	cpu->pc = pc;
+	cpu->tlb_generation = 1;
 	cpu__update_mode(cpu);
 	tlb__flush_soft(cpu);
 }

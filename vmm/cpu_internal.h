@@ -82,6 +82,18 @@ void tlb__read(struct cpu *cpu);
 void tlb__write(struct cpu *cpu, int index);
 void tlb__write_random(struct cpu *cpu);
 void tlb__flush_soft(struct cpu *cpu);
+void tlb__flush_soft_mapped(struct cpu *cpu);
+
+/* Segments whose translation never involves the TLB (kseg0/1, xkphys). */
+static inline bool tlb__va_is_unmapped(uint64_t va)
+{
+	if ((int64_t)va == (int32_t)va) {
+		uint32_t a = (uint32_t)va;
+
+		return a >= 0x80000000u && a < 0xc0000000u;
+	}
+	return (va >> 62) == 2;
+}
 void tlb__flush_soft_store_page(struct cpu *cpu, uint64_t pa);
 void tlb__recompute(struct tlb_entry *e);
 

@@ -38,6 +38,7 @@ struct jump_entry {
 	struct block *block;
 	_Atomic uint32_t *generation_ptr;
 	uint32_t generation;
+	uint32_t tlb_generation;	/* 0: the PC is in an unmapped segment */
 };
 
 void interp__init(struct cpu *cpu)
@@ -303,6 +304,7 @@ static inline struct block *block__lookup(struct cpu *cpu)
 	bool cacheable;
 
 	if (likely(je->key == key && (pc & 3) == 0 &&
+		   (je->tlb_generation == 0 || je->tlb_generation == cpu->tlb_generation) &&
 		   atomic_load_explicit(je->generation_ptr, memory_order_acquire) ==
 		   je->generation))
 		return je->block;
@@ -314,6 +316,7 @@ static inline struct block *block__lookup(struct cpu *cpu)
 		je->block = b;
 		je->generation_ptr = &cpu->bus->code->generation[pa >> PAGE_SHIFT];
 		je->generation = b->generation;
+		je->tlb_generation = tlb__va_is_unmapped(pc) ? 0 : cpu->tlb_generation;
 	}
 	return b;
 }

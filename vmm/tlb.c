@@ -26,6 +26,51 @@ void tlb__flush_soft(struct cpu *cpu)
 	interp__flush_jump_cache(cpu);
 }
 
+/* Translated code reached through the TLB is revalidated from now on. */
+static void tlb__bump_generation(struct cpu *cpu)
+{
+	if (++cpu->tlb_generation == 0)
+		cpu->tlb_generation = 1;
+}
+
+/*
+ * The ASID changed: every translation that went through the TLB may differ
+ * now, those of the unmapped segments (the kernel's own) stay valid.
+ */
+void tlb__flush_soft_mapped(struct cpu *cpu)
+{
+	struct soft_tlb_entry *e = &cpu->stlb[0][0][0];
+
+	for (unsigned int i = 0; i < MODE_KINDS * ACCESS_KINDS * SOFT_TLB_SIZE; i++)
+		if (!(e[i].tag & 1) && !tlb__va_is_unmapped(e[i].tag))
+			e[i].tag = ~0ull;
+	tlb__bump_generation(cpu);
+}
+
+/* Drops the soft TLB entries that TLB entry t can translate. */
+static void tlb__flush_soft_entry(struct cpu *cpu, const struct tlb_entry *t)
+{
+	uint64_t pages = ((t->pagemask | 0x1fffull) + 1) >> PAGE_SHIFT;
+	uint64_t first = (t->entryhi & t->cmp_mask) >> PAGE_SHIFT;
+	uint64_t want = t->entryhi & t->cmp_mask;
+
+	for (int m = 0; m < MODE_KINDS; m++) {
+		for (int a = 0; a < ACCESS_KINDS; a++) {
+			struct soft_tlb_entry *e = cpu->stlb[m][a];
+			uint64_t n = pages < SOFT_TLB_SIZE ? pages : SOFT_TLB_SIZE;
+
+			for (uint64_t p = 0; p < n; p++) {
+				struct soft_tlb_entry *x =
+					&e[pages < SOFT_TLB_SIZE ?
+					   (first + p) & (SOFT_TLB_SIZE - 1) : p];
+
+				if (!(x->tag & 1) && (x->tag & t->cmp_mask) == want)
+					x->tag = ~0ull;
+			}
+		}
+	}
+}
+
 /* A page became code: stores to it must take the slow path from now on. */
 void tlb__flush_soft_store_page(struct cpu *cpu, uint64_t pa)
 {
@@ -204,7 +249,7 @@ void tlb__read(struct cpu *cpu)
 	uint64_t g = e->global ? ENTRYLO_G : 0;
 
 	if ((e->entryhi ^ cpu->cp0.entryhi) & ENTRYHI_ASID)
-		tlb__flush_soft(cpu);
+		tlb__flush_soft_mapped(cpu);
 	cpu->cp0.pagemask = e->pagemask;
 	cpu->cp0.entryhi = e->entryhi;
 	cpu->cp0.entrylo[0] = (e->entrylo[0] & ~ENTRYLO_G) | g;
@@ -215,12 +260,14 @@ void tlb__write(struct cpu *cpu, int index)
 {
 	struct tlb_entry *e = &cpu->tlb[index & (CPU_TLB_ENTRIES - 1)];
 
+	tlb__flush_soft_entry(cpu, e);
 	e->pagemask = cpu->cp0.pagemask;
 	e->entryhi = cpu->cp0.entryhi & ~e->pagemask;
 	e->entrylo[0] = cpu->cp0.entrylo[0];
 	e->entrylo[1] = cpu->cp0.entrylo[1];
 	tlb__recompute(e);
-	tlb__flush_soft(cpu);
+	tlb__flush_soft_entry(cpu, e);
+	tlb__bump_generation(cpu);
 }
 
 void tlb__write_random(struct cpu *cpu)
