@@ -18,5 +18,5 @@ void bm_main(void)
 	printf("# end %s\n", bm_name);
 	asm volatile("syscall");
 	MTC0(C0_STATUS, st);
-	printf("not ok - syscall with BEV = 1 returned\n");
+	check_true(false, "syscall with BEV = 1 does not return");
 }

@@ -10,5 +10,5 @@ void bm_main(void)
 	printf("# end %s\n", bm_name);
 	wr32(KSEG1(0x1e001000ULL), 1);
 	/* not reached when the board resets: the suite sees no exit status 3 */
-	printf("not ok - syscon write did not reset the board\n");
+	check_true(false, "the syscon write resets the board");
 }

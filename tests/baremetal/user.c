@@ -41,11 +41,9 @@ static bool ended_by_syscall(const char *name, int idx)
 {
 	const struct exc_rec *r = &exc_log[idx];
 
-	if (exc_n != idx + 1 || CA_EXC(r->cause) != 8 || (r->status & ST_KSU_MASK) != ST_KSU_USER) {
-		printf("not ok - %s: did not end with its user-mode syscall (%d exceptions)\n",
-		       name, exc_n);
-		return check_true(false, "%s: ends with a user-mode syscall", name);
-	}
+	if (exc_n != idx + 1 || CA_EXC(r->cause) != 8 || (r->status & ST_KSU_MASK) != ST_KSU_USER)
+		return check_true(false, "%s: ends with its user-mode syscall (%d exceptions, last code %d)",
+				  name, exc_n, (int)CA_EXC(r->cause));
 	return true;
 }
 
