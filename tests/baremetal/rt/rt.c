@@ -252,7 +252,7 @@ void exc_dispatch(struct frame *f)
 			MTC0(C0_STATUS, status & ~(u64)ST_IM_ALL);
 	} else if ((status & ST_KSU_MASK) && exc_user_return &&
 		   (CA_EXC(cause) == 8 || exc_user_abort)) {
-		/* syscall from user mode: back to go_user's caller, in kernel mode */
+		/* user syscall (or any user exception with exc_user_abort): back to go_user's caller */
 		f->epc = exc_user_return;
 		exc_user_return = 0;
 		MTC0(C0_STATUS, status & ~(u64)ST_KSU_MASK);
