@@ -83,10 +83,19 @@ int loader__virt_to_phys(uint64_t va, uint64_t *pa)
 	return -1;
 }
 
-/* Is [pa, pa + len) guest RAM? (an empty range counts where pa is RAM) */
+/*
+ * Is [pa, pa + len) guest RAM? 64-bit lengths: ELF sizes come from the
+ * file and must not be truncated on their way to bus__is_ram().
+ */
 static bool ram_holds(struct bus *bus, uint64_t pa, uint64_t len)
 {
-	return bus__is_ram(bus, pa, len ? len : 1);
+	uint64_t end = pa + len;
+
+	if (end < pa || end > bus->ram_size)
+		return false;
+	if (end <= BUS_MMIO_START || pa >= BUS_MMIO_END)
+		return true;
+	return false;	/* touches the MMIO window */
 }
 
 static uint64_t ram_below_window(struct bus *bus)
