@@ -127,6 +127,56 @@ static void test_pagesizes(void)
 	MTC0(C0_PAGEMASK, 0);
 }
 
+/*
+ * Translations of a large page cached at many offsets must all go when the
+ * entry is replaced (tlbwi or tlbwr) or, for a non-global entry, when the
+ * ASID changes; global entries survive an ASID change.
+ */
+static void test_big_page_flush(void)
+{
+	u64 va = XKSEG + 0x80000000ULL, size = 0x1000000;	/* 16M pages */
+	u64 pm = 0x1ffe000, i, bad;
+
+	for (i = 0; i < 8; i++)
+		wr64(KSEG1(TEST_PA + i * (size / 8) + 0x40), 0xb16000 + i);
+	for (int round = 0; round < 3; round++) {
+		tlb_write(2, va | 7, ELO(TEST_PA, ELO_C(3) | ELO_V | ELO_D),
+			  ELO(TEST_PA2, ELO_C(3) | ELO_V | ELO_D), pm);
+		DMTC0(C0_ENTRYHI, 7);
+		exc_reset();
+		for (i = 0, bad = 0; i < 8; i++)
+			if (rd64(va + i * (size / 8) + 0x40) != 0xb16000 + i)
+				bad++;
+		check_eq(bad + (u64)exc_n, 0, "16M page: 8 offsets read through it (round %d)", round);
+		if (round == 0) {
+			tlb_write(2, va | 7, 0, 0, pm);		/* same VA, now invalid */
+		} else if (round == 1) {
+			/* index 2 now maps another VA */
+			tlb_write(2, (va + 0x40000000ULL) | 7, 0, 0, 0);
+		} else {
+			DMTC0(C0_ENTRYHI, 8);			/* another ASID */
+		}
+		exc_reset();
+		for (i = 0; i < 8; i++)
+			f_ld(va + i * (size / 8) + 0x40, 0);
+		check_eq(exc_n, 8, "%s: all 8 cached offsets fault", round == 0 ?
+			 "16M entry made invalid by tlbwi" : round == 1 ?
+			 "16M entry replaced by another VA" : "non-global 16M entry, ASID changed");
+	}
+	/* a global entry stays usable across an ASID change */
+	tlb_write(2, va, ELO(TEST_PA, ELO_C(3) | ELO_V | ELO_G), ELO(TEST_PA2, ELO_C(3) | ELO_V | ELO_G),
+		  pm);
+	DMTC0(C0_ENTRYHI, 7);
+	rd64(va + 0x40);
+	DMTC0(C0_ENTRYHI, 9);
+	exc_reset();
+	check_eq(rd64(va + 0x40), 0xb16000, "global 16M entry: still mapped after an ASID change");
+	check_eq(exc_n, 0, "... without exceptions");
+	tlb_invalidate(2);
+	MTC0(C0_PAGEMASK, 0);
+	DMTC0(C0_ENTRYHI, 0);
+}
+
 static void test_asid(void)
 {
 	u64 va = XKSEG + 0x10000000ULL, magic = 0xa51d000000000001ULL;
@@ -339,6 +389,7 @@ void bm_main(void)
 	test_roundtrip();
 	test_pagesizes();
 	test_asid();
+	test_big_page_flush();
 	test_valid_dirty();
 	test_wired_random();
 	test_segments();
