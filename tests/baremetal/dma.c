@@ -100,7 +100,6 @@ static int blk_read0(u64 pa)
 	c0 = count_now();
 	while (used[1] == seen && count_now() - c0 < COUNT_HZ)
 		;
-	wr(INT_ACK, rd(INT_STATUS));
 	return used[1] == seen ? -1 : *status;
 }
 
@@ -137,6 +136,16 @@ void bm_main(void)
 		run_code();
 	check_eq(run_code(), 1, "original code runs");
 	check_eq(blk_read0(CODE_PA), 0, "virtio-blk read of sector 0 over the code: status OK");
+	{
+		u32 lines = (u32)MFC0(C0_CAUSE) & (CA_IP(4) | CA_IP(5) | CA_IP(6)), c0 = count_now();
+
+		check_eq(rd(INT_STATUS) & 1, 1, "InterruptStatus: used buffer notification");
+		check_true(lines != 0, "completion raises a virtio line (Cause.IP4-6 = 0x%x)", lines >> 8);
+		wr(INT_ACK, rd(INT_STATUS));
+		while ((MFC0(C0_CAUSE) & lines) && count_now() - c0 < COUNT_HZ / 10)
+			;
+		check_eq(MFC0(C0_CAUSE) & lines, 0, "InterruptACK drops the line (level-triggered)");
+	}
 	check_eq(rd32(KSEG0(CODE_PA)), 0x24020077, "the sector (li v0, 0x77) is in memory");
 	flush_icache(KSEG0(CODE_PA), 512);
 	check_eq(run_code(), 0x77, "after synci/cache flush, the code read by DMA runs");
