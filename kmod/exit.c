@@ -26,13 +26,66 @@
 
 enum { EXIT_TO_USER = 0, REENTER = 1 };
 
-/* GVA -> GPA in flat mode: the identity inside the window. */
-static bool gva_to_gpa(u64 gva, u64 *gpa)
+enum xlate {
+	XLATE_OK,
+	XLATE_OUTSIDE,		/* flat mode: beyond the window */
+	XLATE_MISS,		/* guest TLB: no entry matches */
+	XLATE_INVALID,		/* guest TLB: the page's V bit is clear */
+};
+
+/* The guest TLB entry mapping @gva under the guest's current ASID. */
+static const struct mvm_tlb_entry *guest_tlb_lookup(struct mvm_vcpu *v,
+						     u64 gva)
 {
-	if (gva >= MVM_GVA_LIMIT)
-		return false;
-	*gpa = gva;
-	return true;
+	u64 asid = v->cp0[10][0] & 0xff;
+	int i;
+
+	for (i = 0; i < MVM_GUEST_TLB_SIZE; i++) {
+		const struct mvm_tlb_entry *e = &v->guest_tlb[i];
+		u64 mask = e->pagemask | 0x1fff;
+		bool global = e->entrylo0 & e->entrylo1 & 1;
+
+		if (((gva ^ e->entryhi) & ~mask & GENMASK_ULL(63, 13)) == 0 &&
+		    (global || (e->entryhi & 0xff) == asid))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * GVA -> GPA: the identity inside the flat window, or through the guest's
+ * TLB with MVM_CAP_GUEST_MMU. @dirty: the guest allows stores.
+ */
+static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
+{
+	const struct mvm_tlb_entry *e;
+	u64 page, lo;
+
+	if (!v->guest_mmu) {
+		if (gva >= MVM_GVA_LIMIT)
+			return XLATE_OUTSIDE;
+		*gpa = gva;
+		*dirty = true;
+		return XLATE_OK;
+	}
+	e = guest_tlb_lookup(v, gva);
+	if (!e)
+		return XLATE_MISS;
+	page = ((e->pagemask | 0x1fff) + 1) >> 1;
+	lo = gva & page ? e->entrylo1 : e->entrylo0;
+	if (!(lo & ENTRYLO_V))
+		return XLATE_INVALID;
+	*dirty = lo & ENTRYLO_D;
+	*gpa = (((lo >> MVM_ENTRYLO_PFN_SHIFT) & GENMASK_ULL(29, 0)) << 12) +
+	       (gva & (page - 1));
+	return *gpa < MVM_GVA_LIMIT ? XLATE_OK : XLATE_INVALID;
+}
+
+static bool gva_to_gpa(struct mvm_vcpu *v, u64 gva, u64 *gpa)
+{
+	bool dirty;
+
+	return translate(v, gva, gpa, &dirty) == XLATE_OK;
 }
 
 static int internal_error(struct mvm_vcpu *v, u32 sub, u64 d0, u64 d1)
@@ -52,7 +105,7 @@ static int fetch_insn(struct mvm_vcpu *v, u64 pc, u32 *insn)
 {
 	u64 gpa;
 
-	if (pc & 3 || !gva_to_gpa(pc, &gpa))
+	if (pc & 3 || !gva_to_gpa(v, pc, &gpa))
 		return -EFAULT;
 	return mvm_vm_read_guest(v->vm, gpa, insn, sizeof(*insn));
 }
@@ -133,7 +186,7 @@ static int faulting_insn(struct mvm_vcpu *v, u32 *insn, u64 *next)
 	return branch_target(v, pc, br, next) ? -EINVAL : 0;
 }
 
-static int exception_exit(struct mvm_vcpu *v)
+static int exception_exit_flags(struct mvm_vcpu *v, u32 flags)
 {
 	struct mvm_ctx *ctx = v->ctx;
 	struct mvm_run *run = v->run;
@@ -145,6 +198,7 @@ static int exception_exit(struct mvm_vcpu *v)
 	run->ex.epc = ctx->pc;
 	run->ex.exc_code = exc;
 	run->ex.insn = insn;
+	run->ex.flags = flags;
 	run->ex.badvaddr = 0;
 	if (exc == MVM_EXC_MOD || exc == MVM_EXC_TLBL || exc == MVM_EXC_TLBS ||
 	    exc == MVM_EXC_ADEL || exc == MVM_EXC_ADES)
@@ -154,6 +208,11 @@ static int exception_exit(struct mvm_vcpu *v)
 	v->cp0[14][0] = ctx->pc;
 	v->cp0[8][0] = run->ex.badvaddr;
 	return EXIT_TO_USER;
+}
+
+static int exception_exit(struct mvm_vcpu *v)
+{
+	return exception_exit_flags(v, 0);
 }
 
 /* Decodes a load/store to a GPA without RAM into an MMIO exit. */
@@ -231,33 +290,40 @@ void mvm_complete_hypercall(struct mvm_vcpu *v)
 static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
 {
 	unsigned long pfn;
-	bool writable;
+	bool writable, dirty;
 	u64 gpa, lo;
 
 	*ram = false;
-	if (!gva_to_gpa(gva, &gpa))
+	if (translate(v, gva, &gpa, &dirty) != XLATE_OK)
 		return 0;
 	if (mvm_vm_pin_gpa(v->vm, gpa, false, &pfn, &writable))
 		return 0;
 	*ram = true;
 	lo = ((u64)pfn << MVM_ENTRYLO_PFN_SHIFT) | ENTRYLO_V |
 	     ((_page_cachable_default >> _CACHE_SHIFT) << ENTRYLO_C_SHIFT);
-	if (writable)
+	if (writable && dirty)
 		lo |= ENTRYLO_D;
 	return lo;
 }
 
 /*
  * A TLB miss (refill, or a present-but-invalid entry) at BadVAddr: map the
- * even/odd page pair if it is guest RAM, else it is MMIO.
+ * even/odd host page pair if it is guest RAM, else it is MMIO, or a fault
+ * of the guest's own TLB for the guest to handle.
  */
 static int tlb_miss(struct mvm_vcpu *v)
 {
 	u64 gva = v->ctx->badvaddr, gpa, pair = gva & ~(2 * PAGE_SIZE - 1);
-	bool ram[2];
+	bool ram[2], dirty;
 
-	if (!gva_to_gpa(gva, &gpa))
+	switch (translate(v, gva, &gpa, &dirty)) {
+	case XLATE_OK:
+		break;
+	case XLATE_MISS:
+		return exception_exit_flags(v, MVM_EX_TLB_REFILL);
+	default:
 		return exception_exit(v);
+	}
 	v->tlb.entrylo[0] = entrylo_of(v, pair, &ram[0]);
 	v->tlb.entrylo[1] = entrylo_of(v, pair + PAGE_SIZE, &ram[1]);
 	if (ram[(gva >> PAGE_SHIFT) & 1]) {
@@ -271,6 +337,17 @@ static int tlb_miss(struct mvm_vcpu *v)
 	if (mvm_vm_gpa_is_ram(v->vm, gpa))	/* RAM whose pages are gone */
 		return internal_error(v, MVM_INTERNAL_ERROR_PIN, gva, gpa);
 	if (gva == v->ctx->pc)		/* executing from MMIO: a guest fault */
+		return exception_exit(v);
+	return mmio_exit(v, gpa);
+}
+
+/* A store to a page mapped clean: the guest's own Mod, or a read-only slot. */
+static int tlb_mod(struct mvm_vcpu *v)
+{
+	bool dirty;
+	u64 gpa;
+
+	if (translate(v, v->ctx->badvaddr, &gpa, &dirty) != XLATE_OK || !dirty)
 		return exception_exit(v);
 	return mmio_exit(v, gpa);
 }
@@ -301,7 +378,6 @@ static int hypercall_exit(struct mvm_vcpu *v, u32 insn)
 static int general_exception(struct mvm_vcpu *v)
 {
 	u32 exc = CAUSE_EXCCODE(v->ctx->cause), insn;
-	u64 gpa;
 
 	switch (exc) {
 	case MVM_EXC_INT:
@@ -309,10 +385,8 @@ static int general_exception(struct mvm_vcpu *v)
 	case MVM_EXC_TLBL:
 	case MVM_EXC_TLBS:
 		return tlb_miss(v);
-	case MVM_EXC_MOD:		/* store to a read-only slot: MMIO */
-		if (!gva_to_gpa(v->ctx->badvaddr, &gpa))
-			return exception_exit(v);
-		return mmio_exit(v, gpa);
+	case MVM_EXC_MOD:
+		return tlb_mod(v);
 	case MVM_EXC_CPU:
 		if (!fetch_insn(v, v->ctx->pc, &insn) &&
 		    (insn & INSN_HYPCALL_MASK) == INSN_HYPCALL)

@@ -31,6 +31,7 @@ static long check_extension(unsigned long cap)
 	case MVM_CAP_READONLY_MEM:
 	case MVM_CAP_ONE_REG:
 	case MVM_CAP_HYPERCALL:
+	case MVM_CAP_GUEST_MMU:
 		return 1;
 	case MVM_CAP_NR_MEMSLOTS:
 		return MVM_MAX_MEMSLOTS;

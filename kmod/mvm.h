@@ -59,6 +59,8 @@ struct mvm_vcpu {
 	struct mvm_ctx *ctx;
 	struct mm_struct *asid_mm;	/* a dummy mm: Linux hands it ASIDs */
 	u64 seen_mmu_gen;
+	bool guest_mmu;		/* translate through guest_tlb (MVM_CAP_GUEST_MMU) */
+	bool shadow_stale;	/* guest TLB or ASID changed: drop host entries */
 	struct mvm_pending_tlb tlb;
 	struct mvm_mmio_pending mmio;
 	bool hypercall_pending;

@@ -105,13 +105,14 @@ static void enter_guest(struct mvm_vcpu *v)
 	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
 	local_irq_save(flags);
 	cpu = smp_processor_id();
-	if (v->seen_mmu_gen != v->vm->mmu_gen) {
+	if (v->seen_mmu_gen != v->vm->mmu_gen || v->shadow_stale) {
 		int c;
 
 		/* Drop every ASID: old TLB entries become unreachable. */
 		for_each_possible_cpu(c)
 			set_cpu_context(c, v->asid_mm, 0);
 		v->seen_mmu_gen = v->vm->mmu_gen;
+		v->shadow_stale = false;
 		v->tlb.valid = false;
 	}
 	check_mmu_context(v->asid_mm);
@@ -191,6 +192,8 @@ static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 		if (get_user(val, uaddr))
 			return -EFAULT;
 		v->cp0[reg][sel] = val;
+		if (reg == 10 && sel == 0)	/* EntryHi: maybe a new guest ASID */
+			v->shadow_stale = true;
 		return 0;
 	}
 	val = v->cp0[reg][sel];
@@ -220,10 +223,25 @@ static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
 		if (!valid_pagemask(e.pagemask))
 			return -EINVAL;
 		v->guest_tlb[e.index] = e;
+		v->shadow_stale = true;
 		return 0;
 	}
 	e = v->guest_tlb[e.index];
 	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
+}
+
+static int enable_cap(struct mvm_vcpu *v, void __user *uarg)
+{
+	struct mvm_enable_cap cap;
+
+	if (copy_from_user(&cap, uarg, sizeof(cap)))
+		return -EFAULT;
+	if (cap.cap != MVM_CAP_GUEST_MMU || cap.flags || cap.args[0] > 1 ||
+	    cap.args[1] || cap.args[2] || cap.args[3])
+		return -EINVAL;
+	v->guest_mmu = cap.args[0];
+	v->shadow_stale = true;
+	return 0;
 }
 
 static long vcpu_ioctl_locked(struct mvm_vcpu *v, unsigned int cmd,
@@ -251,6 +269,8 @@ static long vcpu_ioctl_locked(struct mvm_vcpu *v, unsigned int cmd,
 	case MVM_GET_TLB:
 	case MVM_SET_TLB:
 		return tlb_entry(v, uarg, cmd == MVM_SET_TLB);
+	case MVM_ENABLE_CAP:
+		return enable_cap(v, uarg);
 	default:
 		return -ENOTTY;
 	}

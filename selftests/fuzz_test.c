@@ -80,15 +80,20 @@ FIXTURE_TEARDOWN(fuzz)
  * random delay slots, privileged and reserved encodings. A 5 ms timer
  * ends programs that loop.
  */
-TEST_F_TIMEOUT(fuzz, random_guest_code, 300)
+static void random_guest_tlb(struct __test_metadata *_metadata,
+			     struct mvm_test_vm *t);
+
+static void random_guest_code(struct __test_metadata *_metadata,
+			      struct mvm_test_vm *t, bool guest_mmu)
 {
-	struct mvm_test_vm *t = &self->t;
 	struct itimerval it = { .it_value = { .tv_usec = 5000 } };
 	uint32_t *code = mvm_gpa_ptr(t, GUEST_CODE_GPA);
 	unsigned int p, e, i, exits[64] = { 0 };
 	struct mvm_regs regs;
 
 	for (p = 0; p < PROGRAMS; p++) {
+		if (guest_mmu)
+			random_guest_tlb(_metadata, t);
 		for (i = 0; i < 1024; i++)
 			do
 				code[i] = rnd();
@@ -125,6 +130,11 @@ TEST_F_TIMEOUT(fuzz, random_guest_code, 300)
 	       PROGRAMS, exits[MVM_EXIT_MMIO], exits[MVM_EXIT_HYPERCALL],
 	       exits[MVM_EXIT_EXCEPTION], exits[MVM_EXIT_INTERNAL_ERROR],
 	       exits[MVM_EXIT_INTR]);
+	if (guest_mmu) {
+		struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU };
+
+		ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap));
+	}
 	/* The VM is still sound: a known program gives a known answer. */
 	code[0] = 0x24020000 | 77;		/* li v0, 77 */
 	code[1] = 0x42000028;			/* hypcall */
@@ -134,6 +144,43 @@ TEST_F_TIMEOUT(fuzz, random_guest_code, 300)
 	ASSERT_EQ(0, mvm_run(t));
 	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
 	EXPECT_EQ(77, t->run->hypercall.nr);
+}
+
+TEST_F_TIMEOUT(fuzz, random_guest_code, 300)
+{
+	random_guest_code(_metadata, &self->t, false);
+}
+
+/* Random guest TLB contents and ASIDs, translated by mvm.ko. */
+static void random_guest_tlb(struct __test_metadata *_metadata,
+			     struct mvm_test_vm *t)
+{
+	static const uint64_t masks[] = { 0, 0x6000, 0x1e000, 0x7e000 };
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU, .args = { 1 } };
+	uint64_t asid = rnd() % 4;
+	struct mvm_one_reg r = { MVM_REG_CP0(10, 0), (uintptr_t)&asid };
+	struct mvm_tlb_entry e;
+	unsigned int i;
+
+	ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap));
+	ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r));
+	for (i = 0; i < MVM_GUEST_TLB_SIZE; i++) {
+		e.index = i;
+		e.pad = 0;
+		e.pagemask = masks[rnd() % 4];
+		/* Half of them over the code, so programs get going. */
+		e.entryhi = (rnd() % 2 ? GUEST_CODE_GPA : random_reg()) &
+			    ~0x1fffull & ((1ull << 40) - 1);
+		e.entryhi |= rnd() % 4;
+		e.entrylo0 = ((random_reg() >> 12) << 6) | (rnd() & 0x3f);
+		e.entrylo1 = ((random_reg() >> 12) << 6) | (rnd() & 0x3f);
+		ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_SET_TLB, &e));
+	}
+}
+
+TEST_F_TIMEOUT(fuzz, random_guest_code_through_random_guest_tlb, 300)
+{
+	random_guest_code(_metadata, &self->t, true);
 }
 
 /* Random ioctl numbers and arguments on every kind of fd. */

@@ -28,6 +28,7 @@
 #define MVM_CAP_IRQ_LINE	7	/* returns the number of lines */
 #define MVM_CAP_FLAT_WINDOW	8	/* returns log2 of the flat GVA window */
 #define MVM_CAP_HYPERCALL	9	/* the hypcall instruction exits */
+#define MVM_CAP_GUEST_MMU	10	/* MVM_ENABLE_CAP: translate through the guest TLB */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -96,6 +97,20 @@ struct mvm_tlb_entry {
 	__u64 pagemask;
 };
 
+/*
+ * MVM_ENABLE_CAP on a vCPU. MVM_CAP_GUEST_MMU, args[0] = 1: guest virtual
+ * addresses translate through the guest's TLB (MVM_SET_TLB, ASID from CP0
+ * EntryHi) instead of the flat window; a guest TLB miss, invalid entry or
+ * store to a clean page is an MVM_EXIT_EXCEPTION for the guest to handle.
+ * args[0] = 0 goes back to flat mode.
+ */
+struct mvm_enable_cap {
+	__u32 cap;
+	__u32 flags;		/* must be 0 */
+	__u64 args[4];
+};
+
+#define MVM_ENABLE_CAP		_IOW(MVMIO, 0xa3, struct mvm_enable_cap)
 #define MVM_RUN			_IO(MVMIO, 0x80)
 #define MVM_GET_REGS		_IOR(MVMIO, 0x81, struct mvm_regs)
 #define MVM_SET_REGS		_IOW(MVMIO, 0x82, struct mvm_regs)
@@ -154,6 +169,8 @@ struct mvm_run {
 			__u64 badvaddr;	/* valid for address/TLB exceptions */
 			__u32 exc_code;	/* Cause.ExcCode */
 			__u32 insn;	/* the instruction at EPC (0 if unreadable) */
+			__u32 flags;	/* MVM_EX_* */
+			__u32 pad;
 		} ex;
 		/* MVM_EXIT_HYPERCALL: `hypcall code`; nr = v0, args = a0..a3. */
 		struct {
@@ -172,6 +189,9 @@ struct mvm_run {
 		char padding[256];
 	};
 };
+
+/* ex.flags: no guest TLB entry matched (the guest's refill vector). */
+#define MVM_EX_TLB_REFILL	(1u << 0)
 
 /* Guest exception codes (Cause.ExcCode) that show up in ex.exc_code. */
 #define MVM_EXC_INT	0
