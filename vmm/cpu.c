@@ -34,6 +34,15 @@ uint32_t cpu__count(struct cpu *cpu)
 	return (uint32_t)(cpu__host_count(cpu) + cpu->cp0.count_offset);
 }
 
+#define PROFILE_SLOTS	(1u << 16)
+
+struct profile_slot {
+	uint64_t pc;
+	uint64_t count;
+};
+
+static void cpu__profile_write(struct cpu *cpu);
+
 struct cpu *cpu__create(struct bus *bus, int id)
 {
 	struct cpu *cpu = calloc(1, sizeof(*cpu));
@@ -53,6 +62,8 @@ struct cpu *cpu__create(struct bus *bus, int id)
 		free(cpu);
 		return NULL;
 	}
+	if (getenv("MVM_PROFILE"))
+		cpu->profile = calloc(PROFILE_SLOTS, sizeof(*cpu->profile));
 	cpu__reset(cpu, 0xffffffffbfc00000ull);
 	return cpu;
 }
@@ -61,6 +72,10 @@ void cpu__destroy(struct cpu *cpu)
 {
 	if (!cpu)
 		return;
+	if (cpu->profile) {
+		cpu__profile_write(cpu);
+		free(cpu->profile);
+	}
 	interp__exit(cpu);
 	pthread_mutex_destroy(&cpu->wait_lock);
 	pthread_cond_destroy(&cpu->wait_cond);
@@ -267,9 +282,50 @@ static void cpu__sleep(struct cpu *cpu)
 	pthread_mutex_unlock(&cpu->wait_lock);
 }
 
+/*
+ * MVM_PROFILE=FILE: a sampling profile of guest PCs (one sample per poll),
+ * written as "count pc" lines when the vCPU is destroyed. A developer's
+ * tool for finding where guest time goes; boot with nokaslr and match the
+ * PCs against the guest's /proc/kallsyms.
+ */
+static void cpu__profile_sample(struct cpu *cpu)
+{
+	uint64_t h = (cpu->pc >> 2) * 0x9e3779b97f4a7c15ull;
+
+	for (unsigned int i = 0; i < PROFILE_SLOTS; i++) {
+		struct profile_slot *s = &cpu->profile[(h + i) & (PROFILE_SLOTS - 1)];
+
+		if (s->pc == cpu->pc || s->count == 0) {
+			s->pc = cpu->pc;
+			s->count++;
+			return;
+		}
+	}
+}
+
+static void cpu__profile_write(struct cpu *cpu)
+{
+	const char *path = getenv("MVM_PROFILE");
+	char name[4096];
+	FILE *f;
+
+	snprintf(name, sizeof(name), "%s.cpu%d", path, cpu->id);
+	f = fopen(name, "w");
+	if (!f)
+		return;
+	for (unsigned int i = 0; i < PROFILE_SLOTS; i++)
+		if (cpu->profile[i].count)
+			fprintf(f, "%llu %016llx\n",
+				(unsigned long long)cpu->profile[i].count,
+				(unsigned long long)cpu->profile[i].pc);
+	fclose(f);
+}
+
 static void cpu__poll(struct cpu *cpu)
 {
 	cpu->poll_countdown = POLL_INTERVAL_BLOCKS;
+	if (unlikely(cpu->profile != NULL))
+		cpu__profile_sample(cpu);
 	cpu__poll_timer(cpu);
 	cpu__sync_irq_lines(cpu);
 }
@@ -287,8 +343,11 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 		if (unlikely(cpu->halted))
 			return CPU_EXIT_HALT;
 		if (unlikely(cpu->in_wait)) {
-			if (!(cpu->cp0.status & ST_IM))
+			if (!(cpu->cp0.status & ST_IM)) {
+				if (cpu->profile)
+					cpu__profile_write(cpu);
 				return CPU_EXIT_POWEROFF;
+			}
 			cpu__poll(cpu);
 			if (!cpu__pending_irqs(cpu)) {
 				cpu__sleep(cpu);

@@ -109,6 +109,7 @@ struct cpu {
 	unsigned int nr_retired;
 	uint64_t code_epoch;	/* the code_cache epoch this vCPU's soft TLB honours */
 	uint32_t tlb_generation; /* bumped by TLB writes and ASID changes */
+	struct profile_slot *profile;	/* MVM_PROFILE sampling, see cpu.c */
 	uint64_t insn_count;	/* instructions retired, for statistics */
 	uint64_t exc_count;
 	bool exception;		/* set by cpu__exception() within an instruction */

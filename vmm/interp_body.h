@@ -25,7 +25,7 @@
 	CASE(OP_MOVN) if (RT != 0) R(in->rd) = RS; FINISH(EX_NEXT);
 	CASE(OP_SYSCALL) FINISH(raise(cpu, EXC_SYS));
 	CASE(OP_BREAK) FINISH(raise(cpu, EXC_BP));
-	CASE(OP_SYNC) __atomic_thread_fence(__ATOMIC_SEQ_CST); FINISH(EX_NEXT);
+	CASE(OP_SYNC) guest_sync_barrier(); FINISH(EX_NEXT);
 	CASE(OP_MFHI) R(in->rd) = cpu->hi; FINISH(EX_NEXT);
 	CASE(OP_MTHI) cpu->hi = RS; FINISH(EX_NEXT);
 	CASE(OP_MFLO) R(in->rd) = cpu->lo; FINISH(EX_NEXT);
@@ -36,9 +36,37 @@
 		R(in->rd) = (RT >> s) | (RT << ((64 - s) & 63));
 		FINISH(EX_NEXT);
 	CASE(OP_DSRAV) NEED64_BODY(); R(in->rd) = (uint64_t)((int64_t)RT >> (RS & 63)); FINISH(EX_NEXT);
-	CASE(OP_MULT) CASE(OP_MULTU) CASE(OP_DIV) CASE(OP_DIVU)
+	CASE(OP_MULT)
+		d = (int64_t)(int32_t)RS * (int64_t)(int32_t)RT;
+		cpu->lo = SEXT32(d);
+		cpu->hi = SEXT32((uint64_t)d >> 32);
+		FINISH(EX_NEXT);
+	CASE(OP_MULTU)
+		t = (uint64_t)(uint32_t)RS * (uint32_t)RT;
+		cpu->lo = SEXT32(t);
+		cpu->hi = SEXT32(t >> 32);
+		FINISH(EX_NEXT);
+	CASE(OP_DIV) CASE(OP_DIVU)
 		FINISH(mul_div(cpu, in));
-	CASE(OP_DMULT) CASE(OP_DMULTU) CASE(OP_DDIV) CASE(OP_DDIVU)
+	CASE(OP_DMULT)
+		NEED64_BODY();
+		{
+			__int128 p = (__int128)(int64_t)RS * (int64_t)RT;
+
+			cpu->lo = (uint64_t)p;
+			cpu->hi = (uint64_t)(p >> 64);
+		}
+		FINISH(EX_NEXT);
+	CASE(OP_DMULTU)
+		NEED64_BODY();
+		{
+			unsigned __int128 p = (unsigned __int128)RS * RT;
+
+			cpu->lo = (uint64_t)p;
+			cpu->hi = (uint64_t)(p >> 64);
+		}
+		FINISH(EX_NEXT);
+	CASE(OP_DDIV) CASE(OP_DDIVU)
 		NEED64_BODY();
 		FINISH(mul_div(cpu, in));
 	CASE(OP_ADD)

@@ -12,6 +12,22 @@
 #define SEXT32(x)	((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
 #define NEED64()	do { if (unlikely(!cpu->ops64)) return reserved(cpu); } while (0)
 
+/*
+ * SYNC orders this vCPU's guest memory accesses against other vCPUs'.
+ * ThreadSanitizer does not model fences, so its build uses an atomic
+ * read-modify-write, which orders the same way and which it understands.
+ */
+static inline void guest_sync_barrier(void)
+{
+#ifdef __SANITIZE_THREAD__
+	static _Atomic int sync_word;
+
+	atomic_fetch_add_explicit(&sync_word, 0, memory_order_seq_cst);
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 static enum exec_result raise(struct cpu *cpu, enum exc_code code)
 {
 	cpu__exception(cpu, code);
