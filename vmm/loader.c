@@ -156,11 +156,14 @@ static int elf__check_header(const struct file_map *f)
 	return 0;
 }
 
-static const Elf64_Phdr *elf__phdr(const struct file_map *f, int i)
+/* A copy: e_phoff comes from the file and need not be aligned. */
+static Elf64_Phdr elf__phdr(const struct file_map *f, int i)
 {
 	const Elf64_Ehdr *eh = (const void *)f->data;
+	Elf64_Phdr ph;
 
-	return (const void *)(f->data + eh->e_phoff + i * sizeof(Elf64_Phdr));
+	memcpy(&ph, f->data + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+	return ph;
 }
 
 static int elf__load_segment(struct bus *bus, const struct file_map *f,
@@ -204,11 +207,11 @@ static int elf__load_segments(struct bus *bus, const struct file_map *f,
 	image->phys_start = UINT64_MAX;
 	image->phys_end = 0;
 	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = elf__phdr(f, i);
+		Elf64_Phdr ph = elf__phdr(f, i);
 
-		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
-		if (elf__load_segment(bus, f, ph, image))
+		if (elf__load_segment(bus, f, &ph, image))
 			return -1;
 		loaded++;
 	}
@@ -235,10 +238,10 @@ static bool elf__covers(const struct file_map *f, uint64_t va)
 	int i;
 
 	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = elf__phdr(f, i);
+		Elf64_Phdr ph = elf__phdr(f, i);
 
-		if (ph->p_type == PT_LOAD && va >= ph->p_vaddr &&
-		    va - ph->p_vaddr < ph->p_memsz)
+		if (ph.p_type == PT_LOAD && va >= ph.p_vaddr &&
+		    va - ph.p_vaddr < ph.p_memsz)
 			return true;
 	}
 	return false;
