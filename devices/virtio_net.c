@@ -69,7 +69,8 @@ struct net_dev {
 	bool is_tap;			/* offloads are set with TUNSETOFFLOAD */
 	atomic_bool stop;
 	struct net_config config;
-	/* Only the RX thread touches these two. */
+	/* Only the RX thread touches these. */
+	bool backend_gone;		/* read() failed for good: poll it no more */
 	size_t rx_len;			/* bytes of rx_frame waiting, 0 = none */
 	struct virtq_chain rx_chain;
 	struct virtq_chain tx_chain;	/* under the device lock */
@@ -162,7 +163,7 @@ static void net__wait(struct net_dev *net, bool for_frames)
 	};
 	uint64_t count;
 
-	if (poll(fds, for_frames ? 2 : 1, -1) < 0 && errno != EINTR)
+	if (poll(fds, for_frames && !net->backend_gone ? 2 : 1, -1) < 0 && errno != EINTR)
 		pr_warn("virtio-net: poll: %s", strerror(errno));
 	if (fds[0].revents & POLLIN && read(net->wake_fd, &count, sizeof(count)) < 0)
 		pr_debug("virtio-net: eventfd read: %s", strerror(errno));
@@ -173,13 +174,17 @@ static bool net__read_frame(struct net_dev *net)
 {
 	ssize_t n = read(net->fd, net->rx_frame, sizeof(net->rx_frame));
 
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			pr_debug("virtio-net: tap read: %s", strerror(errno));
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		/* The tap went away: stop polling it rather than spin on it. */
+		pr_warn("virtio-net: receive stopped: %s",
+			n ? strerror(errno) : "end of file on the backend");
+		net->backend_gone = true;
 		return false;
 	}
+	if (n < 0)
+		return false;
 	if ((size_t)n <= NET_HDR_LEN)
-		return n > 0;	/* a runt is consumed and dropped */
+		return true;	/* a runt is consumed and dropped */
 	net->rx_len = n;
 	return true;
 }
@@ -192,7 +197,7 @@ static void *net__rx_thread(void *arg)
 
 	while (!atomic_load(&net->stop)) {
 		if (!net->rx_len) {
-			if (!net__read_frame(net))
+			if (net->backend_gone || !net__read_frame(net))
 				net__wait(net, true);
 			continue;
 		}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -879,6 +880,36 @@ static void test_net_stream(void)
 	close(sv[1]);
 }
 
+/* The backend going away stops receive without spinning or crashing. */
+static void test_net_backend_gone(void)
+{
+	struct rusage before, after;
+	struct drv d;
+	uint64_t tx;
+	uint32_t id, len;
+	int sv[2];
+	long cpu_us;
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	drv__init(&d, DRV_RAM_SIZE);
+	CHECK_EQ(virtio_net__init_fd(&d.dev, &d.bus, sv[0]), 0);
+	CHECK(drv__start(&d, WANT_ALL, 2));
+	close(sv[1]);
+	getrusage(RUSAGE_SELF, &before);
+	usleep(200000);
+	getrusage(RUSAGE_SELF, &after);
+	cpu_us = (after.ru_utime.tv_sec - before.ru_utime.tv_sec) * 1000000L +
+		 (after.ru_utime.tv_usec - before.ru_utime.tv_usec) +
+		 (after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1000000L +
+		 (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+	CHECK(cpu_us < 50000);	/* idle, not spinning on the dead socket */
+	tx = drv__alloc(&d, 64);
+	drv__submit(&d, 1, (struct drv_buf[]){ { tx, 64, false } }, 1);
+	CHECK(drv__get_used(&d, 1, &id, &len));	/* transmit still completes */
+	CHECK(!drv__needs_reset(&d));
+	drv__exit(&d);
+}
+
 static void test_console(void)
 {
 	struct drv d;
@@ -970,6 +1001,7 @@ static const struct {
 	{ "net: bad --net arguments", test_bad_net_specs },
 	{ "net: transmit and receive", test_net_tx_rx },
 	{ "net: 200 frames in order", test_net_stream },
+	{ "net: backend closed", test_net_backend_gone },
 	{ "rng: random bytes", test_rng },
 	{ "console: output and input", test_console },
 	{ "console: input from the console front end", test_console_receive },
