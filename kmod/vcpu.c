@@ -116,6 +116,12 @@ static void enter_guest(struct mvm_vcpu *v)
 		v->tlb.valid = false;
 	}
 	check_mmu_context(v->asid_mm);
+	/*
+	 * If that rolled the ASID generation over (and flushed the TLB), the
+	 * VMM's own ASID is stale: take a fresh one before entry.S saves
+	 * EntryHi, as a context switch would.
+	 */
+	check_switch_mmu_context(current->mm);
 	asid = cpu_asid(cpu, v->asid_mm);
 	if (v->tlb.valid)
 		write_pending_tlb(v, asid);
