@@ -2,12 +2,13 @@
 #   make bench          boot time and instructions per second, QEMU vs mvm
 #   make bench-boot     bench/boot-time (BENCH_RUNS=N, default 3)
 #   make bench-ips      bench/ips/run
+#   make bench-work     bench/guest-work (userland tasks timed in the guest)
 #   make qemu-boot      boots the default guest on QEMU malta (reference)
 # Results are also written to build/bench/results.txt.
 
 BENCH_RUNS ?= 3
 
-.PHONY: bench bench-boot bench-ips bench-build qemu-boot
+.PHONY: bench bench-boot bench-ips bench-work bench-build qemu-boot
 
 # The benchmarks measure QEMU even while build/mvm does not build yet.
 bench-build: setup guest
@@ -24,11 +25,16 @@ bench-ips: bench-build
 	@mkdir -p build/bench
 	bench/ips/run --runs $(BENCH_RUNS) | tee build/bench/ips.txt
 
-bench: bench-boot bench-ips
+bench-work: bench-build
+	@mkdir -p build/bench
+	bench/guest-work -n $(BENCH_RUNS) | tee build/bench/guest-work.txt
+
+bench: bench-boot bench-ips bench-work
 	@{ date -u '+%Y-%m-%d %H:%M UTC'; uname -srm; \
 	   grep -m1 'model name' /proc/cpuinfo; nproc; \
 	   qemu-system-mips64el --version | head -1; \
-	   cat build/bench/boot-time.txt build/bench/ips.txt; } > build/bench/results.txt
+	   cat build/bench/boot-time.txt build/bench/ips.txt \
+	       build/bench/guest-work.txt; } > build/bench/results.txt
 	@echo "bench: results in build/bench/results.txt"
 
 qemu-boot: setup guest
