@@ -4,7 +4,8 @@
 #   make bench-ips      bench/ips/run
 #   make bench-work     bench/guest-work (userland tasks timed in the guest)
 #   make qemu-boot      boots the default guest on QEMU malta (reference)
-# Results are also written to build/bench/results.txt.
+# Results are also written to build/bench/results.txt. (A benchmark's exit
+# status survives the tee: the target fails when the script does.)
 
 BENCH_RUNS ?= 3
 
@@ -19,15 +20,18 @@ bench-build: setup guest
 
 bench-boot: bench-build
 	@mkdir -p build/bench
-	bench/boot-time -n $(BENCH_RUNS) | tee build/bench/boot-time.txt
+	@{ bench/boot-time -n $(BENCH_RUNS); echo $$? > build/bench/boot-time.rc; } | tee build/bench/boot-time.txt
+	@exit $$(cat build/bench/boot-time.rc)
 
 bench-ips: bench-build
 	@mkdir -p build/bench
-	bench/ips/run --runs $(BENCH_RUNS) | tee build/bench/ips.txt
+	@{ bench/ips/run --runs $(BENCH_RUNS); echo $$? > build/bench/ips.rc; } | tee build/bench/ips.txt
+	@exit $$(cat build/bench/ips.rc)
 
 bench-work: bench-build
 	@mkdir -p build/bench
-	bench/guest-work -n $(BENCH_RUNS) | tee build/bench/guest-work.txt
+	@{ bench/guest-work -n $(BENCH_RUNS); echo $$? > build/bench/guest-work.rc; } | tee build/bench/guest-work.txt
+	@exit $$(cat build/bench/guest-work.rc)
 
 bench: bench-boot bench-ips bench-work
 	@{ date -u '+%Y-%m-%d %H:%M UTC'; uname -srm; \
