@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <asm/cacheflush.h>
 #include <asm/mmu_context.h>
+#include <asm/pgtable.h>
 #include <asm/tlb.h>
 #include <asm/hazards.h>
 #include "mvm.h"
@@ -128,7 +129,13 @@ static void enter_guest(struct mvm_vcpu *v)
 	v->ctx->guest_status = guest_status();
 	v->ctx->guest_entryhi = asid;
 	trace_mvm_enter(v->id, v->ctx->pc);
+	/*
+	 * A hardware page-table walker would resolve guest misses through
+	 * the VMM's page tables (PWBase is the current mm's): off in guest mode.
+	 */
+	htw_stop();
 	enter(v->ctx);
+	htw_start();
 	local_irq_restore(flags);
 }
 
