@@ -63,3 +63,9 @@ $(FLAT_HELLO): selftests/flat/hello.S selftests/flat/flat.ld
 	@mkdir -p $(dir $@)
 	$(KMOD_CROSS)gcc -nostdlib -static -mno-abicalls -fno-pic -Wl,--build-id=none -T selftests/flat/flat.ld \
 		-o $@ $<
+
+# Kernel style of the module and its ABI header (checkpatch.pl from linux-source).
+.PHONY: kmod-checkpatch
+kmod-checkpatch: host-fetch
+	@perl $(KMOD_HOST_DIR)/src/scripts/checkpatch.pl --no-tree --quiet -f \
+		kmod/*.c kmod/*.h kmod/entry.S uapi/linux/mvm.h

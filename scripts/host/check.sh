@@ -36,6 +36,13 @@ tap() {	# tap ok|"not ok" NAME
 	case $1 in ok) passed=$((passed + 1));; *) failed=$((failed + 1));; esac
 }
 
+if out=$(make -s -C "$ROOT" kmod-checkpatch 2>&1); then
+	tap ok "checkpatch: kmod/ and uapi/linux/mvm.h are clean"
+else
+	tap "not ok" "checkpatch: kmod/ and uapi/linux/mvm.h are clean"
+	echo "$out" | head -20 | sed 's/^/#   /'
+fi
+
 for cpu in ${MVM_HOST_CPUS:-MIPS64R2-generic 5KEc}; do
 	log=$ROOT/build/host/console-$cpu.log
 	start=$(date +%s)
