@@ -30,7 +30,7 @@ head -c $((32 * MB)) /dev/zero > "$WORK/zero"
 guest_run 60 "mkdir -p /tmp/www && dd if=/dev/zero of=/tmp/www/z bs=1M count=32 2>/dev/null && httpd -p 8080 -h /tmp/www"
 
 now() { date +%s.%N; }
-rate() { echo "scale=1; $1 / $MB / ($3 - $2)" | bc; }	# bytes start end
+rate() { awk -v b="$1" -v s="$2" -v e="$3" -v mb=$MB 'BEGIN { printf "%.1f\n", b / mb / (e - s) }'; }	# bytes start end
 best() { sort -n | tail -1; }
 
 guest_seconds() {	# busybox time's "real 0m 1.23s" -> seconds
@@ -40,9 +40,9 @@ guest_seconds() {	# busybox time's "real 0m 1.23s" -> seconds
 
 for i in $(seq "$RUNS"); do
 	guest_run 300 "time dd if=/dev/zero of=/dev/vda bs=1M count=128 oflag=direct 2>&1"
-	echo "scale=1; 128 / $(guest_seconds)" | bc >> "$WORK/disk-write"
+	awk -v t="$(guest_seconds)" 'BEGIN { printf "%.1f\n", 128 / t }' >> "$WORK/disk-write"
 	guest_run 300 "time dd if=/dev/vda of=/dev/null bs=1M count=128 iflag=direct 2>&1"
-	echo "scale=1; 128 / $(guest_seconds)" | bc >> "$WORK/disk-read"
+	awk -v t="$(guest_seconds)" 'BEGIN { printf "%.1f\n", 128 / t }' >> "$WORK/disk-read"
 
 	guest_run 10 "nc -l -p 5001 > /dev/null & echo"
 	s=$(now)
