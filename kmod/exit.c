@@ -76,8 +76,9 @@ static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
 	if (!(lo & ENTRYLO_V))
 		return XLATE_INVALID;
 	*dirty = lo & ENTRYLO_D;
-	*gpa = (((lo >> MVM_ENTRYLO_PFN_SHIFT) & GENMASK_ULL(29, 0)) << 12) +
-	       (gva & (page - 1));
+	/* As the hardware does, PFN bits below a large page's size are ignored. */
+	*gpa = ((((lo >> MVM_ENTRYLO_PFN_SHIFT) & GENMASK_ULL(29, 0)) << 12) &
+		~(page - 1)) + (gva & (page - 1));
 	return *gpa < MVM_GVA_LIMIT ? XLATE_OK : XLATE_INVALID;
 }
 
@@ -116,11 +117,12 @@ static u64 gpr(struct mvm_vcpu *v, unsigned int r)
 }
 
 /*
- * The PC after the branch at @pc whose delay slot faulted; also performs
- * the branch's link. The branch's inputs are read before the delay-slot
- * instruction is emulated, as the hardware would have.
+ * The PC after the branch at @pc whose delay slot faulted, and the register
+ * its link writes (0: none; the value is pc + 8). The branch's inputs are
+ * read before the delay-slot instruction is emulated, as the hardware did.
  */
-static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
+static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next,
+			 unsigned int *link_reg)
 {
 	s64 rs = gpr(v, INSN_RS(br)), rt = gpr(v, INSN_RT(br));
 	u64 taken = pc + 4 + (INSN_SIMM(br) << 2), fall = pc + 8;
@@ -131,8 +133,8 @@ static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
 		if ((br & 0x3e) != 0x08)
 			return -EINVAL;
 		*next = rs;
-		if ((br & 0x3f) == 0x09 && INSN_RD(br))
-			v->ctx->gpr[INSN_RD(br)] = fall;
+		if ((br & 0x3f) == 0x09)
+			*link_reg = INSN_RD(br);
 		return 0;
 	case 1:				/* bltz, bgez, bltzal, bgezal (+likely) */
 		if (INSN_RT(br) & ~0x13u)
@@ -144,7 +146,7 @@ static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
 	case 3:
 		*next = ((pc + 4) & ~0x0fffffffull) | ((br & 0x03ffffff) << 2);
 		if (INSN_OP(br) == 3)
-			v->ctx->gpr[31] = fall;
+			*link_reg = 31;
 		return 0;
 	case 0x04:			/* beq, beql */
 	case 0x14:
@@ -166,24 +168,26 @@ static int branch_target(struct mvm_vcpu *v, u64 pc, u32 br, u64 *next)
 		return -EINVAL;
 	}
 	if (link)
-		v->ctx->gpr[31] = fall;
+		*link_reg = 31;
 	*next = cond ? taken : fall;
 	return 0;
 }
 
-/* The faulting instruction and the PC that follows it. */
-static int faulting_insn(struct mvm_vcpu *v, u32 *insn, u64 *next)
+/* The faulting instruction, the PC that follows it, a delay slot's link. */
+static int faulting_insn(struct mvm_vcpu *v, u32 *insn, u64 *next,
+			 unsigned int *link_reg)
 {
 	u64 pc = v->ctx->pc;
 	u32 br;
 
+	*link_reg = 0;
 	if (!(v->ctx->cause & CAUSE_BD)) {
 		*next = pc + 4;
 		return fetch_insn(v, pc, insn) ? -EFAULT : 0;
 	}
 	if (fetch_insn(v, pc, &br) || fetch_insn(v, pc + 4, insn))
 		return -EFAULT;
-	return branch_target(v, pc, br, next) ? -EINVAL : 0;
+	return branch_target(v, pc, br, next, link_reg) ? -EINVAL : 0;
 }
 
 static int exception_exit_flags(struct mvm_vcpu *v, u32 flags)
@@ -220,11 +224,12 @@ static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 {
 	static const u8 load_len[8] = { 1, 2, 0, 4, 1, 2, 0, 4 };
 	struct mvm_run *run = v->run;
+	unsigned int link_reg;
 	u32 insn, op;
 	u64 next, val;
 	u8 len;
 
-	if (faulting_insn(v, &insn, &next))
+	if (faulting_insn(v, &insn, &next, &link_reg))
 		return internal_error(v, v->ctx->cause & CAUSE_BD ?
 				      MVM_INTERNAL_ERROR_DELAY_SLOT :
 				      MVM_INTERNAL_ERROR_FETCH, 0, gpa);
@@ -245,6 +250,9 @@ static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 	}
 	if (gpa & (len - 1))
 		return internal_error(v, MVM_INTERNAL_ERROR_EMULATION, insn, gpa);
+	/* Decoded: now the branch's link, which its delay slot sees. */
+	if (link_reg)
+		v->ctx->gpr[link_reg] = v->ctx->pc + 8;
 	run->exit_reason = MVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = len;

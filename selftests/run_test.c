@@ -361,6 +361,28 @@ TEST_F(vm, mmio_in_call_delay_slot)
 	EXPECT_EQ(0x77, mvm_reg(t, R_V0));
 }
 
+/* A store of the link register in a call's delay slot sees the new link. */
+GUEST_CODE(guest_store_link_in_delay_slot,
+	"	bal	1f\n"
+	"	 sd	$31, 0($4)\n"
+	"1:	" HYPCALL);
+
+TEST_F(vm, store_of_link_in_delay_slot)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t data;
+
+	ASSERT_EQ(0, load_guest(t, guest_store_link_in_delay_slot));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, GUEST_MMIO_GPA));
+	expect_mmio(_metadata, t, 1, GUEST_MMIO_GPA, 8, GUEST_CODE_GPA);
+	memcpy(&data, t->run->mmio.data, 8);
+	EXPECT_EQ(GUEST_CODE_GPA + 8, data);
+	ASSERT_EQ(0, mvm_run(t));
+	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
+	EXPECT_EQ(GUEST_CODE_GPA + 8, t->run->pc);
+	EXPECT_EQ(GUEST_CODE_GPA + 8, mvm_reg(t, R_RA));
+}
+
 /* Reads of a read-only slot hit memory; writes become MMIO exits. */
 GUEST_CODE(guest_rom,
 	"	ld	$2, 0($4)\n"
