@@ -46,6 +46,8 @@ static int vm__run(const struct vm_config *cfg)
 		board__destroy(board);	/* dumped; the guest does not run */
 		return MVM_EXIT_POWEROFF;
 	}
+	pr_info("backend %s, %d vCPU(s), %llu MiB of RAM", backend->name,
+		board->nr_cpus, (unsigned long long)(board->mem_size >> 20));
 	running_board = board;
 	if (backend->init(board) || console__start(board, board->uart)) {
 		console__restore();
