@@ -18,6 +18,9 @@
 #include "mvm.h"
 #include "trace.h"
 
+/* IntCtl.VS: the spacing of vectored interrupts. */
+#define INTCTLF_VS		(0x1f << 5)
+
 /* The vector page and the context page must be reachable through CKSEG0. */
 #define MVM_CKSEG0_LIMIT	0x20000000ul
 
@@ -94,6 +97,25 @@ static void write_pending_tlb(struct mvm_vcpu *v, unsigned long asid)
 }
 
 /*
+ * The vector page has one interrupt vector, at 0x200: with vectored or EIC
+ * interrupts, spacing (IntCtl.VS) 0 sends them all there. Returns the
+ * IntCtl to restore, 0 when nothing changed.
+ */
+static u32 vectored_interrupts_off(void)
+{
+	u32 intctl;
+
+	if (!cpu_has_vint && !cpu_has_veic)
+		return 0;
+	intctl = read_c0_intctl();
+	if (!(intctl & INTCTLF_VS))
+		return 0;
+	write_c0_intctl(intctl & ~INTCTLF_VS);
+	back_to_back_c0_hazard();
+	return intctl;
+}
+
+/*
  * One trip into the guest, interrupts off from the ASID check to the
  * exit, so the ASID, the TLB entry and EBase all belong to this CPU.
  */
@@ -101,6 +123,7 @@ static void enter_guest(struct mvm_vcpu *v)
 {
 	void (*enter)(struct mvm_ctx *ctx);
 	unsigned long flags, asid;
+	u32 intctl;
 	int cpu;
 
 	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
@@ -134,7 +157,10 @@ static void enter_guest(struct mvm_vcpu *v)
 	 * the VMM's page tables (PWBase is the current mm's): off in guest mode.
 	 */
 	htw_stop();
+	intctl = vectored_interrupts_off();
 	enter(v->ctx);
+	if (intctl)
+		write_c0_intctl(intctl);
 	htw_start();
 	local_irq_restore(flags);
 }
