@@ -131,9 +131,11 @@ uint64_t cp0__read(struct cpu *cpu, int reg, int sel)
 
 static void cp0__write_count(struct cpu *cpu, uint64_t value)
 {
+	/* A match before the write still counts; the jump itself is no match. */
+	cpu__poll_timer(cpu);
 	if (!cpu->count_shared)
 		cpu->cp0.count_offset = (uint32_t)value - cpu__host_count(cpu);
-	cpu__poll_timer(cpu);
+	cpu->timer_last = cpu__count(cpu);
 }
 
 static void cp0__write_compare(struct cpu *cpu, uint64_t value)
