@@ -25,7 +25,8 @@ qemu() {	# qemu [timeout SECONDS] CPU EXTRA_APPEND
 
 if [ "${1:-}" = --interactive ]; then
 	"$ROOT/scripts/host/make-initramfs.sh" "$OUT/initramfs.cpio.gz" || exit 1
-	qemu "${MVM_HOST_CPUS%% *}" mvm.shell
+	cpus=${MVM_HOST_CPUS:-MIPS64R2-generic}
+	qemu "${cpus%% *}" mvm.shell
 	exit
 fi
 
