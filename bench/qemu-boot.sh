@@ -8,6 +8,7 @@
 #
 # usage: bench/qemu-boot.sh [--vmlinuz] [--kernel FILE] [--initrd FILE]
 #                           [--append CMDLINE] [--] [QEMU ARGS...]
+#   --kernel    a vmlinuz (default: the default guest's) or an ELF vmlinux
 #   --vmlinuz   enter vmlinuz's own decompressor (the ELF entry) instead of the
 #               raw kernel decompressed on the host
 #   QEMU ARGS   passed through, e.g. -d int,guest_errors -D /tmp/q.log
@@ -53,50 +54,58 @@ done
 [ -f "$INITRD" ] || die "no initrd $INITRD (run make guest)"
 mkdir -p "$OUT"
 
-# The raw kernel: the XZ stream inside vmlinuz. The magic FD 37 7A 58 5A 00
+# Boot files are cached per kernel file (path, size, mtime).
+kid=$(stat -L -c '%n %s %Y' "$KERNEL" | md5sum | cut -c1-12)
+elf_entry() { ${CROSS}readelf -hW "$1" | awk '/Entry point/ { print $4 }'; }
+
+# A vmlinuz: the raw kernel is its XZ stream. The magic FD 37 7A 58 5A 00
 # occurs twice; the first is a constant in the decompressor, the second
-# starts the payload.
-raw=$OUT/vmlinux.bin
-if [ ! -s "$raw" ] || [ "$KERNEL" -nt "$raw" ]; then
-	off=$(LC_ALL=C grep -obUaP '\xFD\x37\x7A\x58\x5A\x00' "$KERNEL" |
-		sed -n 2p | cut -d: -f1)
-	[ -n "$off" ] || die "$KERNEL: no XZ payload"
-	tail -c +$((off + 1)) "$KERNEL" | xz -dc --single-stream > "$raw.tmp" ||
-		die "$KERNEL: XZ payload does not decode"
-	mv "$raw.tmp" "$raw"
-fi
-
-# vmlinuz itself: its one PT_LOAD segment as a raw blob at its physical
-# address (ckseg0 minus 0xffffffff80000000); the entry is the segment start.
-zimg=$OUT/vmlinuz.bin
-zinfo=$(${CROSS}readelf -lW "$KERNEL" | awk '$1 == "LOAD" { print $2, $3, $5; exit }')
-read -r zoff zvaddr zfilesz <<< "$zinfo"
-zentry=$(${CROSS}readelf -hW "$KERNEL" | awk '/Entry point/ { print $4 }')
-[ "$zentry" = "$zvaddr" ] || die "$KERNEL: entry $zentry is not the segment start $zvaddr"
-if [ ! -s "$zimg" ] || [ "$KERNEL" -nt "$zimg" ]; then
-	tail -c +$((zoff + 1)) "$KERNEL" | head -c $((zfilesz)) > "$zimg"
-fi
-
-if [ $MODE = raw ]; then
-	kimg=$raw kphys=$KERNEL_RAW_PHYS entry_hi=0x8010
+# starts the payload. The raw image is linked at 0xffffffff80100000 (phys
+# 1 MiB) and entered at its start.
+xzoff=$(LC_ALL=C grep -obUaP '\xFD\x37\x7A\x58\x5A\x00' "$KERNEL" |
+	sed -n 2p | cut -d: -f1 || true)
+if [ -n "$xzoff" ] && [ $MODE = raw ]; then
+	kimg=$OUT/$kid-vmlinux.bin
+	if [ ! -s "$kimg" ]; then
+		tail -c +$((xzoff + 1)) "$KERNEL" | xz -dc --single-stream > "$kimg.tmp" ||
+			die "$KERNEL: XZ payload does not decode"
+		mv "$kimg.tmp" "$kimg"
+	fi
+	kphys=$KERNEL_RAW_PHYS entry=0xffffffff80100000
 else
-	kimg=$zimg
-	kphys=$(printf '0x%x' $((zvaddr & 0x1fffffff)))
-	[ $((zvaddr & 0xffff)) -eq 0 ] || die "entry $zvaddr is not 64 KiB aligned"
-	entry_hi=$(printf '0x%x' $(((zvaddr >> 16) & 0xffff)))
+	# An ELF entered as it is: vmlinuz (its own decompressor runs) or a
+	# vmlinux. Its load segments as one flat image at the lowest physical
+	# address (ckseg0 minus 0xffffffff80000000).
+	[ -n "$xzoff" ] || [ $MODE = raw ] ||
+		die "$KERNEL: --vmlinuz needs a vmlinuz (an ELF with an XZ payload)"
+	entry=$(elf_entry "$KERNEL") || die "$KERNEL: not an ELF"
+	[ -n "$entry" ] || die "$KERNEL: neither a vmlinuz with an XZ payload nor an ELF"
+	low=$(${CROSS}readelf -lW "$KERNEL" | awk '$1 == "LOAD" { print $3 }' | sort | head -1)
+	[ -n "$low" ] || die "$KERNEL: no load segment"
+	kphys=$(printf '0x%x' $((low & 0x1fffffff)))
+	kimg=$OUT/$kid-elf.bin
+	if [ ! -s "$kimg" ]; then
+		${CROSS}objcopy -O binary "$KERNEL" "$kimg.tmp" || die "$KERNEL: objcopy failed"
+		mv "$kimg.tmp" "$kimg"
+	fi
 fi
+case $entry in
+0xffffffff8*|0xffffffff9*) ;;
+*) die "$KERNEL: entry $entry is not in ckseg0" ;;
+esac
 
 # The stub, assembled per entry point, then word-swapped because malta swaps
 # the bytes of every 32-bit flash word in little-endian mode.
-stub=$OUT/stub-$MODE.bin
+stub=$OUT/stub-${entry#0x}.bin
 if [ ! -s "$stub" ] || [ "$ROOT/bench/qemu-stub.S" -nt "$stub" ] ||
    [ "$0" -nt "$stub" ]; then
-	${CROSS}as -mips64r2 -EL --defsym DTB_HI=$DTB_HI --defsym ENTRY_HI=$entry_hi \
-		-o "$OUT/stub-$MODE.o" "$ROOT/bench/qemu-stub.S"
-	${CROSS}ld -EL -Ttext=0xffffffffbfc00000 -e _start \
-		-o "$OUT/stub-$MODE.elf" "$OUT/stub-$MODE.o"
-	${CROSS}objcopy -O binary -j .text "$OUT/stub-$MODE.elf" "$OUT/stub-$MODE.le"
-	objcopy -I binary -O binary --reverse-bytes=4 "$OUT/stub-$MODE.le" "$stub"
+	${CROSS}as -mips64r2 -EL --defsym DTB_HI=$DTB_HI \
+		--defsym ENTRY_HI=$(((entry >> 16) & 0xffff)) \
+		--defsym ENTRY_LO=$((entry & 0xffff)) \
+		-o "$stub.o" "$ROOT/bench/qemu-stub.S"
+	${CROSS}ld -EL -Ttext=0xffffffffbfc00000 -e _start -o "$stub.elf" "$stub.o"
+	${CROSS}objcopy -O binary -j .text "$stub.elf" "$stub.le"
+	objcopy -I binary -O binary --reverse-bytes=4 "$stub.le" "$stub"
 fi
 
 # The DTB, with /chosen filled in for this initrd and command line.

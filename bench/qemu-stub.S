@@ -5,8 +5,8 @@
  *
  * Assembled with --defsym:
  *   DTB_HI    upper 16 bits of the DTB's ckseg0 address (low 16 bits are 0)
- *   ENTRY_HI  upper 16 bits of the kernel entry (low 16 bits are 0)
- * lui sign-extends, so 0x8ff0 gives 0xffffffff8ff00000.
+ *   ENTRY_HI, ENTRY_LO  the kernel entry's bits 31..16 and 15..0
+ * lui sign-extends, so 0x8ff0 gives 0xffffffff8ff00000: ckseg0 addresses.
  *
  * QEMU writes the board ID over flash offset 0x10, so the first instruction
  * branches over the first 32 bytes. Malta byte-swaps every 32-bit word of a
@@ -26,6 +26,7 @@ _start:
 	move	$6, $0		/* a2 = 0: no YAMON environment */
 	move	$7, $0		/* a3 = 0 */
 	lui	$25, ENTRY_HI	/* t9 = kernel entry */
+	ori	$25, $25, ENTRY_LO
 	jr	$25
 	nop
 2:	b	2b
