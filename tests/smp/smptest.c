@@ -9,6 +9,12 @@
  *	hand-written LL/SC increment, a compare-and-swap spin lock around a
  *	plain counter and a pthread mutex around another. Prints the totals,
  *	which must all be THREADS * ITERS, and how many CPUs the threads ran on.
+ *   smptest smc ITERS
+ *	Cross-CPU code modification: a writer thread (pinned to the first
+ *	CPU) rewrites a function in an executable page ITERS times, each
+ *	time returning a new constant, flushes it (synci) and signals; a
+ *	reader (pinned to the last CPU) calls it and checks the constant.
+ *	Prints the number of calls and of stale results (must be 0).
  *   smptest work THREADS UNITS
  *	A parallel workload: UNITS independent hash chains handed out through
  *	an atomic counter to THREADS threads; prints a checksum of the results
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +108,69 @@ static void *atomic_thread(void *arg)
 	return NULL;
 }
 
+static uint32_t *smc_code;
+static long smc_iters, smc_stale;
+static int smc_stage;
+
+static int smc_value(long k)
+{
+	return (int)(k % 30000) + 1;
+}
+
+static void *smc_writer(void *arg)
+{
+	(void)arg;
+	pin(0);
+	for (long k = 0; k < smc_iters; k++) {
+		while (__atomic_load_n(&smc_stage, __ATOMIC_ACQUIRE) != 2 * k)
+			;
+		smc_code[0] = 0x24020000u | (uint32_t)smc_value(k);	/* addiu v0, zero, K */
+		smc_code[1] = 0x03e00008u;				/* jr ra */
+		smc_code[2] = 0;					/* nop */
+		__builtin___clear_cache((char *)smc_code, (char *)(smc_code + 3));
+		__atomic_store_n(&smc_stage, 2 * k + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static void *smc_reader(void *arg)
+{
+	int (*fn)(void) = (int (*)(void))(uintptr_t)smc_code;
+
+	(void)arg;
+	pin(nr_cpus - 1);
+	for (long k = 0; k < smc_iters; k++) {
+		while (__atomic_load_n(&smc_stage, __ATOMIC_ACQUIRE) != 2 * k + 1)
+			;
+		if (fn() != smc_value(k))
+			smc_stale++;
+		__atomic_store_n(&smc_stage, 2 * k + 2, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static int run_smc(long iters)
+{
+	pthread_t w, r;
+
+	smc_code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (smc_code == MAP_FAILED) {
+		perror("smptest: mmap");
+		return 1;
+	}
+	smc_iters = iters;
+	if (pthread_create(&w, NULL, smc_writer, NULL) ||
+	    pthread_create(&r, NULL, smc_reader, NULL)) {
+		fprintf(stderr, "smptest: pthread_create failed\n");
+		return 1;
+	}
+	pthread_join(w, NULL);
+	pthread_join(r, NULL);
+	printf("smc %ld calls %ld stale\n", iters, smc_stale);
+	return 0;
+}
+
 static long units, next_unit;
 static uint64_t *results;
 
@@ -154,14 +224,16 @@ int main(int argc, char **argv)
 {
 	long threads;
 
+	nr_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nr_cpus < 1)
+		nr_cpus = 1;
+	if (argc == 3 && !strcmp(argv[1], "smc"))
+		return run_smc(atol(argv[2]));
 	if (argc != 4)
 		goto usage;
 	threads = atol(argv[2]);
 	if (threads < 1 || threads > MAX_THREADS)
 		goto usage;
-	nr_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (nr_cpus < 1)
-		nr_cpus = 1;
 	if (!strcmp(argv[1], "atomic")) {
 		iters = atol(argv[3]);
 		if (run_threads(threads, atomic_thread))
@@ -190,6 +262,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 usage:
-	fprintf(stderr, "usage: smptest atomic THREADS ITERS | smptest work THREADS UNITS\n");
+	fprintf(stderr, "usage: smptest atomic THREADS ITERS | smptest smc ITERS | smptest work THREADS UNITS\n");
 	return 2;
 }
