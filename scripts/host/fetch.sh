@@ -72,6 +72,8 @@ dpkg -x "$(download "linux-image-$abi-$FLAVOUR" "$ver" mips64el)" "$x"
 dpkg -x "$(download "linux-headers-$abi-$FLAVOUR" "$ver" mips64el)" "$x"
 dpkg -x "$(download "linux-headers-$abi-common" "$ver")" "$x"
 dpkg -x "$(download linux-kbuild-6.1 "$ver" amd64)" "$x"
+# The host boots from its initramfs alone: its modules are not needed.
+rm -rf "$x/lib/modules"
 bb=$(fetch_deb busybox-static:mips64el)
 dpkg -x "$bb" "$out/bb"
 
