@@ -5,6 +5,8 @@
 #include <linux/module.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
+#include <asm/addrspace.h>
+#include <asm/setup.h>
 #include "mvm.h"
 
 #define CREATE_TRACE_POINTS
@@ -82,6 +84,16 @@ static struct miscdevice mvm_dev = {
 static int __init mvm_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct mvm_run) > PAGE_SIZE);
+	/*
+	 * entry.S saves and restores EBase with 32-bit moves, which only
+	 * round-trips a CKSEG0 address (where Linux puts it when the kernel
+	 * sits below 512 MB, as on malta); refuse anything else.
+	 */
+	if (ebase < CKSEG0 || ebase >= CKSEG1) {
+		pr_err("mvm: Linux's EBase 0x%lx is outside CKSEG0: unsupported\n",
+		       ebase);
+		return -ENODEV;
+	}
 	return misc_register(&mvm_dev);
 }
 
