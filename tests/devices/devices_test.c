@@ -316,6 +316,28 @@ static void test_virt_to_phys(void)
 	      "loader: ckseg0/ckseg1/xkphys map to physical; useg and xkseg do not");
 }
 
+/* Guest-controlled traffic of any offset, size and value must not crash. */
+static void test_random_traffic(struct board *b)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8, 3, 16 };
+	uint64_t state = 0x9e3779b97f4a7c15ULL, v;
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		uint64_t pa = 0x1e000000 + (state >> 20) % 0x3000;
+		unsigned int size = sizes[(state >> 8) % 6];
+
+		if (state & 1)
+			bus__mmio_write(&b->bus, pa, size, state * 0x2545f4914f6cdd1dULL);
+		else
+			bus__mmio_read(&b->bus, pa, size, &v);
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+	}
+	check(true, "devices: 200000 random accesses to UART, syscon and RTC survive");
+}
+
 /* Global so leak checkers see it: it holds static fake devices, never freed. */
 static struct board *b;
 
@@ -330,6 +352,7 @@ int main(void)
 		return 0;
 	}
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(out[1], F_SETFL, O_NONBLOCK);	/* random traffic must not fill it and block */
 	/* a UART whose output we can read back, in place of the board's */
 	board_uart = b->uart;
 	board_uart->ops->destroy(board_uart);
@@ -344,6 +367,7 @@ int main(void)
 	test_uart_rx(b);
 	test_uart_loopback(b, out[0]);
 	test_rtc(b);
+	test_random_traffic(b);
 	test_shared_irq(b);
 	test_bus(b);
 	test_syscon();
