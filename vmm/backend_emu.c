@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "cpu.h"
 #include "device.h"
+#include "gdbstub.h"
 #include "log.h"
 
 struct emu_vcpu {
@@ -36,9 +37,14 @@ static void *emu__vcpu_thread(void *arg)
 	if (!board__wait_cpu_release(v->board, v->cpu->id))
 		return NULL;
 	while (board__state(v->board) == BOARD_RUNNING) {
+		if (!gdbstub__vcpu_sync(v->cpu))	/* the debugger's stops */
+			break;
 		switch (cpu__run(v->cpu)) {
 		case CPU_EXIT_KICK:
 			break;	/* the loop condition looks at the board */
+		case CPU_EXIT_DEBUG:
+			gdbstub__vcpu_stopped(v->cpu);
+			break;
 		case CPU_EXIT_POWEROFF:
 			board__request(v->board, BOARD_POWEROFF);
 			break;

@@ -161,6 +161,19 @@ static int parse_net(struct vm_config *cfg, const char *arg)
 	return 0;
 }
 
+static int parse_gdb(struct vm_config *cfg, const char *arg)
+{
+	cfg->gdb = arg;				/* checked when the stub listens */
+	return 0;
+}
+
+static int parse_gdb_wait(struct vm_config *cfg, const char *arg)
+{
+	(void)arg;
+	cfg->gdb_wait = true;
+	return 0;
+}
+
 static int parse_verbose(struct vm_config *cfg, const char *arg)
 {
 	(void)cfg;
@@ -186,6 +199,11 @@ static const struct cli_option run_options[] = {
 	  "repeat for more disks (vda, vdb, ...)", parse_disk },
 	{ "net", "tap[,OPTS]", "virtio-net on a tap device (needs CAP_NET_ADMIN); "
 	  "OPTS: ifname=NAME (made if missing), mac=MAC", parse_net },
+	{ "gdb", "tcp::PORT", "wait for gdb's remote protocol on PORT "
+	  "(tcp:HOST:PORT: on HOST's address; default localhost); emu backend",
+	  parse_gdb },
+	{ "gdb-wait", NULL, "with --gdb: stop before the first instruction until "
+	  "gdb continues (QEMU's -S)", parse_gdb_wait },
 	{ "dtb-dump", "FILE", "write the guest's device tree blob to FILE and "
 	  "exit without running the guest", parse_dtb_dump },
 	{ "verbose", NULL, "more messages from the VMM (twice: debug)",
@@ -345,6 +363,10 @@ int cli__parse(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (!cfg->kernel) {
 		usage_err("run needs --kernel FILE");
+		return MVM_EXIT_USAGE;
+	}
+	if (cfg->gdb_wait && !cfg->gdb) {
+		usage_err("--gdb-wait needs --gdb tcp::PORT");
 		return MVM_EXIT_USAGE;
 	}
 	return -1;

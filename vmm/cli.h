@@ -6,6 +6,7 @@
 #ifndef MVM_CLI_H
 #define MVM_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,6 +40,8 @@ struct vm_config {
 	const char *disks[CLI_MAX_DISKS];	/* "FILE[,ro]", virtio-blk */
 	int nr_disks;
 	const char *net;			/* "tap[,OPTS]", virtio-net */
+	const char *gdb;			/* "tcp::PORT": the gdb stub (gdbstub.c) */
+	bool gdb_wait;				/* stop before the first instruction */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpu_debug.h"
 #include "cpu_internal.h"
 
 #define POLL_INTERVAL_BLOCKS	256
@@ -354,6 +355,17 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 				continue;
 			}
 			cpu->in_wait = false;
+		}
+		if (unlikely(cpu->debug != NULL)) {
+			enum cpu_debug_action a = cpu_debug__check(cpu);
+
+			if (a == CPU_DEBUG_STOP)
+				return CPU_EXIT_DEBUG;
+			if (a == CPU_DEBUG_STEP) {
+				if (cpu->pending_branch || !cpu__take_interrupt(cpu))
+					interp__step(cpu);
+				continue;
+			}
 		}
 		if (!cpu->pending_branch && cpu__take_interrupt(cpu))
 			continue;

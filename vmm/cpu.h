@@ -34,6 +34,7 @@ enum cpu_exit {
 	CPU_EXIT_KICK,		/* cpu__kick(): the VMM wants attention */
 	CPU_EXIT_POWEROFF,	/* WAIT with interrupts disabled: the guest is done */
 	CPU_EXIT_HALT,		/* a fatal state the guest cannot leave */
+	CPU_EXIT_DEBUG,		/* a debugger's breakpoint, watchpoint or step: see cpu_debug.h */
 };
 
 struct tlb_entry {
@@ -63,6 +64,7 @@ struct insn {
 };
 
 struct block;
+struct cpu_debug;
 
 struct soft_tlb_entry {
 	uint64_t tag;		/* virtual page | 1 when valid */
@@ -126,6 +128,8 @@ struct cpu {
 	bool code_written;	/* a store hit translated code: end the block */
 	bool halted;		/* a fatal state: cpu__run() returns CPU_EXIT_HALT */
 	const char *halt_reason;
+	/* Set while a debugger needs checks (vmm/cpu_debug.h); NULL: none, no cost. */
+	struct cpu_debug *debug;
 };
 
 struct cpu *cpu__create(struct bus *bus, int id);

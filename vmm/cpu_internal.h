@@ -127,6 +127,8 @@ void interp__flush_jump_cache(struct cpu *cpu);
 void interp__exit(struct cpu *cpu);
 /* Run blocks from cpu->pc until the run loop must look (see interp.c). */
 void interp__run(struct cpu *cpu);
+/* One instruction, or a branch and its delay slot; no interrupt (cpu_debug.c). */
+void interp__step(struct cpu *cpu);
 
 /* Memory access helpers shared by the interpreter (interp.c) */
 bool mem__load(struct cpu *cpu, uint64_t va, unsigned int size, uint64_t *val);

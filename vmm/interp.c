@@ -419,6 +419,47 @@ static inline void interp__honour_code_epoch(struct cpu *cpu)
 }
 
 /*
+ * One instruction at cpu->pc, or a branch and its delay slot, decoded anew:
+ * the debugger's single step (vmm/cpu_debug.c). Interrupts are the caller's.
+ */
+void interp__step(struct cpu *cpu)
+{
+	uint64_t pc = cpu->pc, pa;
+	enum exec_result r;
+	struct insn in;
+	bool cacheable;
+	uint32_t raw;
+
+	interp__honour_code_epoch(cpu);
+	cpu->exception = false;
+	cpu->code_written = false;
+	if (cpu->poll_countdown)	/* cpu__run() polls at 0 */
+		cpu->poll_countdown--;
+	if (cpu->pending_branch) {
+		interp__run_pending_delay_slot(cpu);
+		return;
+	}
+	if (!fetch_pa(cpu, pc, &pa, &cacheable))
+		return;
+	memcpy(&raw, cpu->bus->ram + pa, 4);
+	decode(raw, &in);
+	r = exec_one(cpu, &in, pc);
+	cpu->gpr[0] = 0;
+	cpu->insn_count++;
+	if (r == EX_NEXT)
+		cpu->pc = pc + 4;
+	else if (r == EX_SKIP)
+		cpu->pc = pc + 8;
+	else if (r == EX_BRANCH) {
+		cpu->pending_branch = true;
+		cpu->pc = pc + 4;
+		interp__run_pending_delay_slot(cpu);
+	}
+	if (!cpu->exception)
+		cpu->consecutive_exceptions = 0;
+}
+
+/*
  * Chains blocks until something may need the run loop's attention: a state
  * change or exception, an interrupt line, a kick, or the polling budget.
  * Within a block, dispatch is threaded: every handler jumps straight to the

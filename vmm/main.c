@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mvm: runs a MIPS64 guest on the virt board. See mvm --help. */
 #include <signal.h>
+#include <string.h>
 
 #include "backend.h"
 #include "board.h"
 #include "cli.h"
 #include "console.h"
+#include "gdbstub.h"
 #include "log.h"
 
 /* The running machine; kept until exit (see the end of vm__run). */
@@ -49,11 +51,17 @@ static int vm__run(const struct vm_config *cfg)
 	pr_info("backend %s, %d vCPU(s), %llu MiB of RAM", backend->name,
 		board->nr_cpus, (unsigned long long)(board->mem_size >> 20));
 	running_board = board;
-	if (backend->init(board) || console__start(board, board->uart)) {
+	if (cfg->gdb && strcmp(backend->name, "emu")) {
+		pr_err("--gdb needs the emu backend (--backend emu)");
+		return MVM_EXIT_ERROR;
+	}
+	if (backend->init(board) || console__start(board, board->uart) ||
+	    (cfg->gdb && gdbstub__start(board, cfg->gdb, cfg->gdb_wait))) {
 		console__restore();
 		return MVM_EXIT_ERROR;
 	}
 	state = backend->run(board);
+	gdbstub__stop(exit_status(state));
 	if (backend->exit)
 		backend->exit(board);
 	console__restore();
