@@ -10,6 +10,7 @@ PKGS=(
 	qemu-user-static qemu-system-mips
 	cpio xz-utils e2fsprogs iproute2
 	clang libclang-rt-14-dev
+	gdb-multiarch
 )
 
 missing=()
