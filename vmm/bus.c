@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "bus.h"
+#include "cpu.h"
 #include "device.h"
 #include "log.h"
 
@@ -36,6 +37,7 @@ int bus__init(struct bus *bus, uint64_t mem_size)
 
 void bus__exit(struct bus *bus)
 {
+	code_cache__free(bus);
 	if (bus->ram)
 		munmap(bus->ram, bus->ram_size);
 	bus->ram = NULL;

@@ -164,5 +164,7 @@ void cpu__set_cm_gcr_base(struct cpu *cpu, uint64_t gcr_pa);
 void cpu__share_count(struct cpu *cpu, const struct cpu *leader);
 /* Any thread: drop stale translations after writing guest RAM [pa, pa + len). */
 void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
+/* The bus's code tracking goes with its RAM (bus__exit calls this). */
+void code_cache__free(struct bus *bus);
 
 #endif
