@@ -36,6 +36,7 @@
 #include "virtio.h"
 
 #define NET_QUEUE_SIZE		256
+#define NET_RX_BATCH		32	/* frames per lock and interrupt */
 #define NET_RXQ			0
 #define NET_TXQ			1
 #define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)
@@ -126,10 +127,12 @@ static int net__pop_rx(struct virtq *vq, struct virtq_chain *c)
 }
 
 /*
- * Hand the pending frame to the guest (lock held). Returns false when the
- * guest has no buffer for it yet; the frame is then kept.
+ * Hand the pending frame to the guest (lock held); *pushed says a used
+ * buffer awaits an interrupt. Returns false when the guest has no buffer
+ * for it yet; the frame is then kept.
  */
-static bool net__deliver(struct virtio_dev *vdev, struct net_dev *net)
+static bool net__deliver(struct virtio_dev *vdev, struct net_dev *net,
+			 bool *pushed)
 {
 	struct virtq *vq = &vdev->vqs[NET_RXQ];
 	struct virtq_chain *c = &net->rx_chain;
@@ -151,7 +154,7 @@ static bool net__deliver(struct virtio_dev *vdev, struct net_dev *net)
 		iov__copy_to(c->iov + c->nr_out, c->nr_in, 0, net->rx_frame, net->rx_len);
 		virtq__push(vq, c->head, net->rx_len);
 	}
-	virtio__signal_used(vdev, vq);
+	*pushed = true;
 	return true;
 }
 
@@ -189,11 +192,33 @@ static bool net__read_frame(struct net_dev *net)
 	return true;
 }
 
+/*
+ * Deliver the pending frame and then whatever else the tap holds, up to
+ * NET_RX_BATCH frames under one lock and one interrupt. Returns false when
+ * a frame is left waiting for buffers.
+ */
+static bool net__deliver_batch(struct virtio_dev *vdev, struct net_dev *net)
+{
+	bool delivered, pushed = false;
+	int n = 0;
+
+	pthread_mutex_lock(&vdev->lock);
+	do {
+		delivered = net__deliver(vdev, net, &pushed);
+		if (!delivered)
+			break;
+		net->rx_len = 0;
+	} while (++n < NET_RX_BATCH && !net->backend_gone && net__read_frame(net) &&
+		 net->rx_len);
+	if (pushed)
+		virtio__signal_used(vdev, &vdev->vqs[NET_RXQ]);
+	pthread_mutex_unlock(&vdev->lock);
+	return delivered;
+}
+
 static void *net__rx_thread(void *arg)
 {
 	struct net_dev *net = arg;
-	struct virtio_dev *vdev = net->vdev;
-	bool delivered;
 
 	while (!atomic_load(&net->stop)) {
 		if (!net->rx_len) {
@@ -201,12 +226,7 @@ static void *net__rx_thread(void *arg)
 				net__wait(net, true);
 			continue;
 		}
-		pthread_mutex_lock(&vdev->lock);
-		delivered = net__deliver(vdev, net);
-		pthread_mutex_unlock(&vdev->lock);
-		if (delivered)
-			net->rx_len = 0;
-		else
+		if (!net__deliver_batch(net->vdev, net))
 			net__wait(net, false);	/* until the driver posts buffers */
 	}
 	return NULL;
