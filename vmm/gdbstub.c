@@ -1284,4 +1284,7 @@ void gdbstub__stop(int exit_status)
 	close(s->listen_fd);
 	close(s->wake[0]);
 	close(s->wake[1]);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
 }
