@@ -219,36 +219,38 @@ static int exception_exit(struct mvm_vcpu *v)
 	return exception_exit_flags(v, 0);
 }
 
+/* lb lh lw ld lbu lhu lwu, sb sh sw sd: length, direction, signedness. */
+static int decode_access(u32 insn, u8 *len, bool *is_write, bool *sign)
+{
+	static const u8 width[8] = { 1, 2, 0, 4, 1, 2, 0, 4 };
+	u32 op = INSN_OP(insn);
+
+	*is_write = op >= 0x28 && op != 0x37;
+	*sign = op < 0x24;
+	if (op >= 0x20 && op <= 0x2b && op != 0x2a)
+		*len = width[op & 7];	/* 0 for lwl/lwr: refused below */
+	else if (op == 0x37 || op == 0x3f)
+		*len = 8;		/* ld, sd: nothing to extend */
+	else
+		*len = 0;
+	return *len ? 0 : -EINVAL;
+}
+
 /* Decodes a load/store to a GPA without RAM into an MMIO exit. */
 static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 {
-	static const u8 load_len[8] = { 1, 2, 0, 4, 1, 2, 0, 4 };
 	struct mvm_run *run = v->run;
 	unsigned int link_reg;
-	u32 insn, op;
+	bool is_write, sign;
 	u64 next, val;
+	u32 insn;
 	u8 len;
 
 	if (faulting_insn(v, &insn, &next, &link_reg))
 		return internal_error(v, v->ctx->cause & CAUSE_BD ?
 				      MVM_INTERNAL_ERROR_DELAY_SLOT :
 				      MVM_INTERNAL_ERROR_FETCH, 0, gpa);
-	op = INSN_OP(insn);
-	if (op >= 0x20 && op <= 0x27 && load_len[op & 7]) {	/* lb .. lwu */
-		len = load_len[op & 7];
-		v->mmio.sign = op < 0x24;
-		run->mmio.is_write = 0;
-	} else if (op == 0x37) {				/* ld */
-		len = 8;
-		v->mmio.sign = false;
-		run->mmio.is_write = 0;
-	} else if ((op >= 0x28 && op <= 0x2b && op != 0x2a) || op == 0x3f) {
-		len = op == 0x3f ? 8 : load_len[op & 7];	/* sb sh sw sd */
-		run->mmio.is_write = 1;
-	} else {
-		return internal_error(v, MVM_INTERNAL_ERROR_EMULATION, insn, gpa);
-	}
-	if (gpa & (len - 1))
+	if (decode_access(insn, &len, &is_write, &sign) || gpa & (len - 1))
 		return internal_error(v, MVM_INTERNAL_ERROR_EMULATION, insn, gpa);
 	/* Decoded: now the branch's link, which its delay slot sees. */
 	if (link_reg)
@@ -256,16 +258,18 @@ static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 	run->exit_reason = MVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = len;
+	run->mmio.is_write = is_write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	val = gpr(v, INSN_RT(insn));
-	if (run->mmio.is_write)
+	if (is_write)
 		memcpy(run->mmio.data, &val, len);	/* little-endian host */
 	/* The PC moves on now; only a load's register write waits. */
-	v->mmio.active = !run->mmio.is_write;
+	v->mmio.active = !is_write;
 	v->mmio.reg = INSN_RT(insn);
 	v->mmio.len = len;
+	v->mmio.sign = sign;
 	v->ctx->pc = next;
-	trace_mvm_mmio(v->id, run->mmio.is_write, gpa, len, val);
+	trace_mvm_mmio(v->id, is_write, gpa, len, val);
 	return EXIT_TO_USER;
 }
 
