@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -465,6 +466,52 @@ TEST_F(vm, no_access_outside_memslots)
 	ASSERT_EQ(0, mvm_run(t));
 	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
 	EXPECT_EQ(0x7777, other[0]);
+}
+
+/* v0 = *(a0), hypercall; forever. */
+GUEST_CODE(guest_read_loop,
+	"1:	ld	$2, 0($4)\n"
+	HYPCALL
+	"	b	1b\n"
+	"	 nop\n");
+
+/*
+ * Two VMs and this very process use the same virtual address with different
+ * memory behind it: each sees its own (distinct ASIDs, no stale entries).
+ */
+TEST(address_spaces_are_isolated)
+{
+	struct mvm_test_vm vm[2];
+	volatile uint64_t *mine;
+	int i, round;
+
+	for (i = 0; i < 2; i++) {
+		int ret = mvm_vm_create(&vm[i]);
+
+		if (ret == -ENOENT)
+			SKIP(return, "/dev/mvm missing: mvm.ko not loaded");
+		ASSERT_EQ(0, ret);
+		*(uint64_t *)mvm_gpa_ptr(&vm[i], GUEST_DATA_GPA) = 0xa0 + i;
+		ASSERT_EQ(0, load_guest(&vm[i], guest_read_loop));
+		ASSERT_EQ(0, mvm_set_reg(&vm[i], R_A0, GUEST_DATA_GPA));
+	}
+	/* The host process maps the same address for itself. */
+	mine = mmap((void *)GUEST_DATA_GPA, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)GUEST_DATA_GPA, (void *)mine);
+	for (round = 0; round < 500; round++) {
+		*mine = 0xb0 + round;
+		for (i = 0; i < 2; i++) {
+			ASSERT_EQ(0, mvm_run(&vm[i]));
+			ASSERT_EQ(MVM_EXIT_HYPERCALL, vm[i].run->exit_reason);
+			ASSERT_EQ(0xa0 + i, vm[i].run->hypercall.nr)
+				TH_LOG("round %d, VM %d", round, i);
+		}
+		ASSERT_EQ(0xb0 + round, *mine);
+	}
+	munmap((void *)mine, 4096);
+	mvm_vm_destroy(&vm[0]);
+	mvm_vm_destroy(&vm[1]);
 }
 
 GUEST_CODE(guest_spin, "1: b 1b\n nop\n");
