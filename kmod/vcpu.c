@@ -178,6 +178,7 @@ static int vcpu_run(struct mvm_vcpu *v)
 	mvm_complete_hypercall(v);
 	if (run->immediate_exit) {
 		run->exit_reason = MVM_EXIT_INTR;
+		run->pc = v->ctx->pc;
 		return -EINTR;
 	}
 	for (;;) {
