@@ -210,6 +210,17 @@ bool cpu_debug__write_reg(struct cpu *cpu, int n, uint64_t value)
 	}
 }
 
+uint64_t cpu_debug__host_count(struct cpu *cpu)
+{
+	return cpu__host_count(cpu);
+}
+
+void cpu_debug__pause_count(struct cpu *cpu, uint64_t ticks)
+{
+	cpu->cp0.count_offset -= ticks;
+	cpu->shared_count_offset -= ticks;
+}
+
 /* The physical address of va for the debugger: no exception, no TLB refill. */
 static bool debug_translate(struct cpu *cpu, uint64_t va, uint64_t *pa)
 {

@@ -76,6 +76,16 @@ bool cpu_debug__read_reg(struct cpu *cpu, int n, uint64_t *value);
 bool cpu_debug__write_reg(struct cpu *cpu, int n, uint64_t value);
 
 /*
+ * The machine was stopped for the given number of Count ticks: take them
+ * back, so that the guest's clock (Count) and timer see no time pass while
+ * a debugger holds it, as on QEMU. Same shift on every vCPU: a shared Count
+ * stays shared. Only while the vCPU is stopped.
+ */
+void cpu_debug__pause_count(struct cpu *cpu, uint64_t ticks);
+/* The host clock that Count follows, in Count ticks. */
+uint64_t cpu_debug__host_count(struct cpu *cpu);
+
+/*
  * Reads or writes guest virtual memory [va, va + len) as the vCPU would in
  * its current mode (kernel mode when that mode may not see the address).
  * Only RAM: MMIO is refused so that a debugger has no side effects on

@@ -65,6 +65,7 @@ struct gdbstub {
 	struct cpu_debug debug[BOARD_MAX_CPUS];
 	struct cpu_debug_points points;
 	int g_cpu, c_cpu;		/* Hg and Hc: CPU index */
+	uint64_t stopped_at;		/* host Count ticks when the machine stopped */
 	int last_signal, last_cpu;	/* for '?' */
 	bool no_ack, client_swbreak;
 	char rbuf[GDB_RBUF_SIZE];
@@ -196,8 +197,10 @@ static bool wait_parked(struct gdbstub *s)
 			timed_wait(s, GDB_POLL_MS);
 		done = s->nr_parked == s->nr_online;
 		stub_unlock(s);
-		if (done)
+		if (done) {
+			s->stopped_at = cpu_debug__host_count(s->board->cpus[0]);
 			return true;
+		}
 		if (board__state(s->board) != BOARD_RUNNING)
 			return false;
 		kick_all(s, -1);
@@ -222,7 +225,11 @@ enum { ACT_NONE, ACT_CONTINUE, ACT_STEP };
 static void resume(struct gdbstub *s, const int *actions)
 {
 	bool points = s->points.nr_breakpoints || s->points.nr_watchpoints;
+	uint64_t paused = cpu_debug__host_count(s->board->cpus[0]) - s->stopped_at;
 
+	/* The guest's clock stood still while it was stopped. */
+	for (int i = 0; i < s->nr_cpus; i++)
+		cpu_debug__pause_count(s->board->cpus[i], paused);
 	stub_lock(s);
 	for (int i = 0; i < s->nr_cpus; i++) {
 		struct cpu_debug *d = &s->debug[i];
@@ -1022,18 +1029,13 @@ static enum serve_result handle_packet(struct gdbstub *s, size_t len, int *actio
 		step_cpu = s->c_cpu >= 0 ? s->c_cpu : s->g_cpu;
 		p++;
 		if (s->pkt[0] == 'C' || s->pkt[0] == 'S') {
-			if (!parse_hex(&p, &addr) || (*p && *p != ';')) {
+			if (!parse_hex(&p, &addr) || (*p && *p != ';') ||
+			    (*p == ';' && !p[1])) {
 				put_packet(s, "E01");
 				break;
 			}
 			if (*p)
 				p++;
-			else
-				p = "";
-			if (!*p && s->pkt[len - 1] == ';') {
-				put_packet(s, "E01");
-				break;
-			}
 		}
 		if (*p) {
 			if (!parse_hex(&p, &addr) || *p) {
@@ -1253,6 +1255,7 @@ int gdbstub__start(struct board *board, const char *spec, bool wait)
 		s->debug[i].points = &s->points;
 	}
 	s->stop_all = wait;
+	s->stopped_at = cpu_debug__host_count(board->cpus[0]);
 	fprintf(stderr, "mvm: gdb: listening on tcp::%d%s\n", bound_port(s->listen_fd),
 		wait ? ", the guest waits for a debugger" : "");
 	stub = s;
