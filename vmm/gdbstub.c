@@ -1159,8 +1159,9 @@ static void *gdbstub__thread(void *arg)
 }
 
 /* "tcp::PORT", "tcp:HOST:PORT" (also without "tcp:"); HOST defaults to localhost. */
-static int listen_on(const char *spec)
+static int listen_on(const char *arg)
 {
+	const char *spec = arg;
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_PASSIVE };
 	struct addrinfo *res, *ai;
@@ -1178,7 +1179,7 @@ static int listen_on(const char *spec)
 		size_t n = (size_t)(colon - spec);
 
 		if (n >= sizeof(host)) {
-			pr_err("--gdb %s: host name too long", spec);
+			pr_err("--gdb %s: host name too long", arg);
 			return -1;
 		}
 		memcpy(host, spec, n);
@@ -1186,12 +1187,12 @@ static int listen_on(const char *spec)
 		port = colon + 1;
 	}
 	if (!*port || strspn(port, "0123456789") != strlen(port) || atol(port) > 65535) {
-		pr_err("--gdb %s: expected tcp::PORT or tcp:HOST:PORT", spec);
+		pr_err("--gdb %s: expected tcp::PORT or tcp:HOST:PORT", arg);
 		return -1;
 	}
 	err = getaddrinfo(host[0] ? host : "127.0.0.1", port, &hints, &res);
 	if (err) {
-		pr_err("--gdb %s: %s", spec, gai_strerror(err));
+		pr_err("--gdb %s: %s", arg, gai_strerror(err));
 		return -1;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -1208,7 +1209,7 @@ static int listen_on(const char *spec)
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		pr_err("--gdb %s: cannot listen: %s", spec, strerror(errno));
+		pr_err("--gdb %s: cannot listen: %s", arg, strerror(errno));
 	return fd;
 }
 
