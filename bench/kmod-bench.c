@@ -14,7 +14,7 @@
 #include <time.h>
 #include "mvm_util.h"
 
-#define REPEATS	5
+#define REPEATS	9
 
 GUEST_CODE(guest_loop,
 	"	move	$2, $0\n"
@@ -79,7 +79,7 @@ static double guest_loop_secs(struct mvm_test_vm *t, uint64_t n)
 
 int main(int argc, char **argv)
 {
-	uint64_t loops = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000000;
+	uint64_t loops = argc > 1 ? strtoull(argv[1], NULL, 0) : 50000000;
 	uint64_t exits = argc > 2 ? strtoull(argv[2], NULL, 0) : 5000;
 	struct mvm_test_vm t;
 	double native, guest, kern, user, t0;
