@@ -123,7 +123,7 @@ static void enter_guest(struct mvm_vcpu *v)
 {
 	void (*enter)(struct mvm_ctx *ctx);
 	unsigned long flags, asid;
-	u32 intctl;
+	u32 intctl, hwrena;
 	int cpu;
 
 	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
@@ -158,7 +158,15 @@ static void enter_guest(struct mvm_vcpu *v)
 	 */
 	htw_stop();
 	intctl = vectored_interrupts_off();
+	/*
+	 * With the host's HWREna the guest could rdhwr the VMM thread's
+	 * UserLocal (a host address) and the cycle counter: in guest mode
+	 * every rdhwr is a reserved instruction, an exit the VMM emulates.
+	 */
+	hwrena = read_c0_hwrena();
+	write_c0_hwrena(0);
 	enter(v->ctx);
+	write_c0_hwrena(hwrena);
 	if (intctl)
 		write_c0_intctl(intctl);
 	htw_start();

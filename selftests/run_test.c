@@ -94,6 +94,8 @@ GUEST_CODE(guest_syscall, "nop\n syscall\n");
 GUEST_CODE(guest_break, "nop\n nop\n break 7\n");
 GUEST_CODE(guest_trap, "teq $0, $0\n");
 GUEST_CODE(guest_reserved, "nop\n .word 0xec000000\n");
+GUEST_CODE(guest_rdhwr_userlocal, "nop\n rdhwr $3, $29\n");
+GUEST_CODE(guest_rdhwr_cycles, "rdhwr $3, $2\n");
 GUEST_CODE(guest_mfc0, "mfc0 $2, $12\n");
 GUEST_CODE(guest_fpu, "nop\n mtc1 $0, $f0\n");
 GUEST_CODE(guest_load_a0, "ld $2, 0($4)\n");
@@ -127,6 +129,20 @@ TEST_F(vm, exit_reserved_instruction)
 	ASSERT_EQ(0, load_guest(&self->t, guest_reserved));
 	expect_exception(_metadata, &self->t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
 	EXPECT_EQ(0xec000000, self->t.run->ex.insn);
+}
+
+/* The host's HWREna must not let the guest read host state. */
+TEST_F(vm, rdhwr_is_reserved_in_guest_mode)
+{
+	ASSERT_EQ(0, load_guest(&self->t, guest_rdhwr_userlocal));
+	expect_exception(_metadata, &self->t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
+	EXPECT_EQ(0, mvm_reg(&self->t, 3));
+}
+
+TEST_F(vm, rdhwr_cycle_counter_is_reserved_in_guest_mode)
+{
+	ASSERT_EQ(0, load_guest(&self->t, guest_rdhwr_cycles));
+	expect_exception(_metadata, &self->t, MVM_EXC_RI, GUEST_CODE_GPA);
 }
 
 TEST_F(vm, exit_coprocessor_unusable)
