@@ -369,6 +369,13 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 		}
 		if (!cpu->pending_branch && cpu__take_interrupt(cpu))
 			continue;
+		/*
+		 * Entering counts as a block: a loop that never chains (ERET,
+		 * exceptions, a delay slot on the next page) must poll too,
+		 * or its timer interrupt never comes. Never 0 in interp__run().
+		 */
+		if (unlikely(--cpu->poll_countdown == 0))
+			continue;
 		interp__run(cpu);
 	}
 }
