@@ -162,8 +162,12 @@ enum cpu_debug_action cpu_debug__check(struct cpu *cpu)
 	}
 	if (watching)
 		return CPU_DEBUG_STEP;
-	/* One block at a time, so that the next one's PC is looked at too. */
-	cpu->poll_countdown = 1;
+	/*
+	 * One block at a time, so that the next one's PC is looked at too:
+	 * cpu__run() counts its entry to interp__run() as one poll step, the
+	 * block's chaining the next, and 0 makes it return to cpu__run().
+	 */
+	cpu->poll_countdown = 2;
 	return CPU_DEBUG_RUN;
 }
 
