@@ -46,10 +46,17 @@ static void cpu__profile_write(struct cpu *cpu);
 
 struct cpu *cpu__create(struct bus *bus, int id)
 {
-	struct cpu *cpu = calloc(1, sizeof(*cpu));
+	/*
+	 * Cache lines of its own: a vCPU thread writes its struct cpu all the
+	 * time, and two of them sharing a line (the end of one, the registers
+	 * of the next) cost two concurrently running vCPUs ~45% more CPU.
+	 */
+	size_t size = (sizeof(struct cpu) + 127) & ~(size_t)127;
+	struct cpu *cpu = aligned_alloc(128, size);
 
 	if (!cpu)
 		return NULL;
+	memset(cpu, 0, size);
 	cpu->bus = bus;
 	cpu->id = id;
 	if (!code_cache__get(bus)) {
