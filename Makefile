@@ -18,9 +18,6 @@ endif
 ifeq ($(TSAN),1)
 BUILD := build/tsan
 CFLAGS_COMMON += -fsanitize=thread -O1
-# gcc does not instrument fences and says so (-Wtsan); the interpreter's
-# fence for `sync` orders guest memory, whose races are the guest's business.
-CFLAGS_COMMON += $(shell $(CC) -Werror -Wno-tsan -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-tsan)
 LDFLAGS += -fsanitize=thread
 endif
 
