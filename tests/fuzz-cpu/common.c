@@ -130,6 +130,7 @@ struct cpu *fuzz_vcpu_get(uint64_t mem_size, uint64_t pc, uint32_t fill)
 			abort();
 		atomic_store(&cpu->kick, false);
 		atomic_store(&cpu->kick_irq, false);
+		atomic_store(&cpu->irq_lines, 0);
 	}
 	if (fill != fill_word) {
 		for (size_t i = 0; i < FILL_SIZE / 4; i++)

@@ -2,19 +2,21 @@
 /*
  * libFuzzer harness over the whole CPU core: the input is a machine state
  * (CP0 registers, GPRs, TLB entries) and a few hundred bytes of guest code,
- * which run on a fresh vCPU for a bounded budget; then the harness checks
+ * which run on a reset vCPU for a bounded budget; then the harness checks
  * the core's invariants (see check_state()). ASan/UBSan and the guard
  * regions around guest RAM catch any host access outside guest memory.
  *
  * Input (little-endian, struct fuzz_input; missing bytes are zero), then
  * kwords kernel code words, uwords user code words, hwords handler words.
  *
- * Guest physical memory (1 MiB, or 516 MiB reaching over the MMIO window):
+ * Guest physical memory (1 MiB, or 516 MiB reaching over the MMIO window;
+ * the first MiB is BREAKs but for what follows, the rest zeroes):
  *   0x00000  exception vectors (also at EBase when it is elsewhere in RAM):
  *            each counts down an exception budget at 0x3000 and stops the
  *            run (Status = 0; WAIT) when it is spent, otherwise runs the
  *            input's handler words or "EPC += 4; ERET"
- *   0x10000  kernel code, entered at KSEG0 + 0x10000
+ *   0x10000  kernel code, entered at KSEG0 + 0x10000, then "Status = 0;
+ *            WAIT" (the run ends when the code falls off its end)
  *   0x20000  user code: TLB entry 0 maps user_va's page pair to 0x20000
  *            and 0x21000 (unless flag NO_USER_MAP); entered at user_va
  *   0x40000  data the registers point at
@@ -43,7 +45,7 @@ enum {
 	F_RAW_EBASE = 1 << 3,	/* EBase as given, else folded into RAM */
 	F_NO_USER_MAP = 1 << 4,	/* no harness mapping of the user code */
 	F_RAW_PFN = 1 << 5,	/* TLB entries' PFNs as given, else folded into RAM */
-	F_TIMER_SOON = 1 << 6,	/* Compare = Count + compare % 65536 */
+	F_TIMER_SOON = 1 << 6,	/* Compare = Count + compare % 8192: within budget */
 	F_BEV = 1 << 7,		/* keep Status.BEV: its vectors are not RAM, so any
 				 * exception becomes a (slow) exception storm */
 };
@@ -356,7 +358,7 @@ static void run_input(const uint8_t *data, size_t size, struct outcome *out)
 	if (ebase_pa)
 		write_vectors(bus, ebase_pa, (in.flags & F_HANDLERS) ? hcode : NULL, hwords);
 	if (in.flags & F_TIMER_SOON)
-		cp0__write(cpu, CP0_COMPARE, 0, cpu__count(cpu) + (in.compare & 0xffff));
+		cp0__write(cpu, CP0_COMPARE, 0, cpu__count(cpu) + (in.compare & 0x1fff));
 	else
 		cp0__write(cpu, CP0_COMPARE, 0, in.compare);
 	cp0__write(cpu, CP0_STATUS, 0, (in.flags & F_BEV) ? in.status : in.status & ~ST_BEV);
@@ -390,6 +392,10 @@ static void run_input(const uint8_t *data, size_t size, struct outcome *out)
 	cpu->lo = in.regs[5];
 	cpu->pc = (in.flags & F_USER_START) ? user_va : KSEG0 + KCODE_PA;
 	code_cache__invalidate(bus, 0, bus->ram_size);
+	/* Device interrupt lines IP2..IP6: Cause bits 14:10 of the input. */
+	for (int ip = 2; ip <= 6; ip++)
+		if (in.cause & (1u << (CAUSE_IP_SHIFT + ip)))
+			cpu__set_irq(cpu, ip, true);
 
 	why = fuzz_run(cpu, &budget);
 	if (getenv("FUZZ_CPU_VERBOSE"))

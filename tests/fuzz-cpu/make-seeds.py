@@ -214,6 +214,10 @@ def cpu_seeds():
         handler=[mfc0(R["k0"], 9), addiu(R["k0"], R["k0"], 500),
                  mtc0(R["k0"], 11), EHB, ERET],
         kcode=[addiu(1, 1, 1), beq(0, 0, -2), NOP])
+    s["device-irq"] = cpu_input(
+        cause=1 << 12, status=IM(4) | IM(7) | ST_IE, flags=F_HANDLERS,
+        handler=[mfc0(R["k0"], 13), mtc0(0, 12), EHB, ERET],
+        kcode=[addiu(1, 1, 1), beq(0, 0, -2), NOP])
     s["status-toggles"] = cpu_input(kcode=[
         mfc0(1, 12), ori(2, 1, ST_EXL), mtc0(2, 12), ld(3, 0, XK), mtc0(1, 12),
         addiu(4, 0, 0), mtc0(4, 12), ld(3, 0, XK), lw(3, 0, XKSEG),
