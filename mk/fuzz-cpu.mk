@@ -20,7 +20,9 @@ FUZZ_CPU_CORE ?= .
 FUZZ_CPU_CORE_SRCS := vmm/cpu.c vmm/cp0.c vmm/tlb.c vmm/decode.c vmm/interp.c \
 	vmm/code_cache.c vmm/bus.c vmm/log.c \
 	$(if $(wildcard $(FUZZ_CPU_CORE)/vmm/cpu_debug.c),vmm/cpu_debug.c)
-FUZZ_CPU_FLAGS := -I$(FUZZ_CPU_CORE)/vmm $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
+# (SANITIZE=1 or TSAN=1 may be set: this build has its own sanitizers.)
+FUZZ_CPU_FLAGS := -I$(FUZZ_CPU_CORE)/vmm $(filter-out -fsanitize=% -O% -Wno-tsan,$(CFLAGS_COMMON)) \
+	-O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CPU_CORE_OBJS := $(FUZZ_CPU_CORE_SRCS:%.c=$(FUZZ_CPU_DIR)/obj/%.o)
 FUZZ_CPU_COMMON_OBJ := $(FUZZ_CPU_DIR)/obj/common.o
