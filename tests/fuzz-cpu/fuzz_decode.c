@@ -28,6 +28,7 @@
 
 struct outcome {
 	uint64_t gpr[32], hi, lo, status, exccode, badvaddr, epc, pc, data_hash;
+	uint64_t cp0_hash;	/* TLB, LL state and the CP0 registers an instruction may set */
 	uint64_t after;		/* the exception code at the instruction after */
 	bool exception, bd;
 	enum cpu_exit why;
@@ -196,6 +197,18 @@ static void run(enum path path, uint32_t raw, const uint8_t *data, struct outcom
 		out->after = out->exccode;
 	}
 	out->data_hash = hash(bus->ram + DATA_PA, DATA_SIZE);
+	{
+		const struct cp0 *c = &cpu->cp0;
+		uint64_t v[] = {
+			c->index, c->entrylo[0], c->entrylo[1], c->context, c->pagemask,
+			c->wired, c->hwrena, c->entryhi, c->compare, c->ebase, c->config[0],
+			c->xcontext, c->errorepc, c->userlocal, c->kscratch[2], c->random_seed,
+			cpu->llbit, cpu->llbit ? cpu->ll_pa : 0,
+		};
+
+		out->cp0_hash = hash((const uint8_t *)v, sizeof(v)) ^
+				hash((const uint8_t *)cpu->tlb, sizeof(cpu->tlb));
+	}
 }
 
 static void compare(uint32_t raw, const char *what, const struct outcome *a,
@@ -218,6 +231,7 @@ static void compare(uint32_t raw, const char *what, const struct outcome *a,
 	SAME(hi);
 	SAME(lo);
 	SAME(data_hash);
+	SAME(cp0_hash);
 	if (a->exception) {
 		SAME(exccode);
 		if (a->exccode >= EXC_MOD && a->exccode <= EXC_ADES)
