@@ -204,6 +204,8 @@ bool cpu_debug__write_reg(struct cpu *cpu, int n, uint64_t value)
 	case 36: cp0__write(cpu, CP0_CAUSE, 0, value); return true;
 	case 37:
 		/* A new PC leaves any branch in progress and any WAIT. */
+		if (value == cpu->pc)
+			return true;	/* e.g. a G packet that writes back what g read */
 		cpu->pc = value;
 		cpu->pending_branch = false;
 		cpu->in_delay_slot = false;

@@ -613,11 +613,14 @@ static void cmd_read_regs(struct gdbstub *s)
 	put_packet(s, s->out);
 }
 
+/* Raw register numbers gdb's mips64 has; those we lack read as unavailable. */
+#define GDB_MIPS64_RAW_REGS	90
+
 static void cmd_write_regs(struct gdbstub *s, const char *p, size_t len)
 {
 	struct cpu *cpu = gcpu(s);
 
-	if (len % 16 || len / 16 > CPU_DEBUG_NR_REGS) {
+	if (len % 16 || len / 16 > GDB_MIPS64_RAW_REGS) {
 		put_packet(s, "E01");
 		return;
 	}
@@ -630,13 +633,10 @@ static void cmd_write_regs(struct gdbstub *s, const char *p, size_t len)
 			put_packet(s, "E01");
 			return;
 		}
-		cpu_debug__write_reg(cpu, (int)n, v);
+		cpu_debug__write_reg(cpu, (int)n, v);	/* no FPU: ignored */
 	}
 	put_packet(s, "OK");
 }
-
-/* Raw register numbers gdb's mips64 has; those we lack read as unavailable. */
-#define GDB_MIPS64_RAW_REGS	90
 
 static void cmd_read_reg(struct gdbstub *s, const char *p)
 {
