@@ -15,13 +15,11 @@
 FUZZ_CPU_CC ?= clang
 FUZZ_CPU_DIR := build/fuzz-cpu
 FUZZ_SECONDS ?= 600
-# FUZZ_CPU_CORE=DIR: fuzz a copy of the core's sources in DIR/vmm instead.
-FUZZ_CPU_CORE ?= .
 FUZZ_CPU_CORE_SRCS := vmm/cpu.c vmm/cp0.c vmm/tlb.c vmm/decode.c vmm/interp.c \
 	vmm/code_cache.c vmm/bus.c vmm/log.c \
-	$(if $(wildcard $(FUZZ_CPU_CORE)/vmm/cpu_debug.c),vmm/cpu_debug.c)
+	$(wildcard vmm/cpu_debug.c)
 # (SANITIZE=1 or TSAN=1 may be set: this build has its own sanitizers.)
-FUZZ_CPU_FLAGS := -I$(FUZZ_CPU_CORE)/vmm $(filter-out -fsanitize=% -O% -Wno-tsan,$(CFLAGS_COMMON)) \
+FUZZ_CPU_FLAGS := $(filter-out -fsanitize=% -O% -Wno-tsan,$(CFLAGS_COMMON)) \
 	-O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CPU_CORE_OBJS := $(FUZZ_CPU_CORE_SRCS:%.c=$(FUZZ_CPU_DIR)/obj/%.o)
@@ -30,7 +28,7 @@ FUZZ_CPU_BINS := $(FUZZ_CPU_DIR)/fuzz_cpu $(FUZZ_CPU_DIR)/fuzz_decode
 
 fuzz-cpu: $(FUZZ_CPU_BINS)
 
-$(FUZZ_CPU_DIR)/obj/vmm/%.o: $(FUZZ_CPU_CORE)/vmm/%.c
+$(FUZZ_CPU_DIR)/obj/vmm/%.o: vmm/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CPU_CC) $(FUZZ_CPU_FLAGS) -fsanitize=fuzzer-no-link \
 		-Dclock_gettime=fuzz_clock_gettime -MMD -MP -c -o $@ $<
