@@ -56,10 +56,11 @@ $(MIPS_OUT)/mvm: $(MIPS_VMM_OBJS)
 		-L$(MIPS_LIBS)/usr/lib/mips64el-linux-gnuabi64 $(LIBS)
 -include $(MIPS_VMM_OBJS:.o=.d)
 
-# A bare-metal program both backends run (selftests/flat/hello.S).
-FLAT_HELLO := $(ST_OUT)/flat-hello.elf
+# Bare-metal programs both backends run (selftests/flat/*.S): hello.S on one
+# vCPU, smp.S on two (one thread and one vCPU fd each under mvm.ko).
+FLAT_HELLO := $(ST_OUT)/flat-hello.elf $(ST_OUT)/flat-smp.elf
 selftests: $(FLAT_HELLO)
-$(FLAT_HELLO): selftests/flat/hello.S selftests/flat/flat.ld
+$(ST_OUT)/flat-%.elf: selftests/flat/%.S selftests/flat/flat.ld
 	@mkdir -p $(dir $@)
 	$(KMOD_CROSS)gcc -nostdlib -static -mno-abicalls -fno-pic -Wl,--build-id=none -T selftests/flat/flat.ld \
 		-o $@ $<

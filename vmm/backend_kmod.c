@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kmod backend: runs the board's CPU 0 in /dev/mvm (mvm.ko, see
- * Documentation/kmod.md and uapi.md) on a MIPS64 host. Guest RAM becomes
- * memslots, MMIO exits go through the same bus and devices as the
- * emulator's, and the board's state stops the vCPU thread.
+ * The kmod backend: runs the board's vCPUs in /dev/mvm (mvm.ko, see
+ * Documentation/kmod.md and uapi.md) on a MIPS64 host, one host thread and
+ * one vCPU fd each, as the emulator runs one interpreter thread each.
+ * Guest RAM becomes memslots, MMIO exits go through the same bus and
+ * devices as the emulator's (a secondary starts when the guest releases it
+ * through the board's CM), and the board's state stops the threads.
  *
  * Flat mode (issue #3): the guest runs in user mode with GVA = GPA. A
  * bare-metal program linked in kseg0 runs at its physical alias; the few
@@ -25,6 +27,7 @@
 
 #include "backend.h"
 #include "cpu.h"
+#include "device.h"
 #include "log.h"
 
 #define MVM_DEVICE	"/dev/mvm"
@@ -41,7 +44,8 @@
 
 struct kmod_vcpu {
 	struct board *board;
-	int dev_fd, vm_fd, vcpu_fd;
+	int id;
+	int vm_fd, vcpu_fd;
 	struct mvm_run *run;
 	pthread_t thread;
 	bool started;
@@ -49,7 +53,10 @@ struct kmod_vcpu {
 	uint32_t irq_lines_sent;
 };
 
-static struct kmod_vcpu kmod;
+static struct kmod_vm {
+	int dev_fd, vm_fd;
+	struct kmod_vcpu vcpus[BOARD_MAX_CPUS];
+} kmod;
 
 static bool kmod__available(void)
 {
@@ -108,10 +115,13 @@ static int map_ram(struct kmod_vcpu *k)
 	return 0;
 }
 
-/* CPU 0's reset state (set by the loader), with the PC at its flat alias. */
+/*
+ * The vCPU's reset state (the loader's, or the release address of a
+ * secondary), with the PC at its flat alias.
+ */
 static int load_regs(struct kmod_vcpu *k)
 {
-	struct cpu *cpu = k->board->cpus[0];
+	struct cpu *cpu = k->board->cpus[k->id];
 	struct mvm_regs regs;
 	uint64_t pc = cpu->pc;
 
@@ -133,49 +143,58 @@ static void kmod__kick_handler(int sig)
 	(void)sig;	/* only interrupts MVM_RUN */
 }
 
-static int kmod__init(struct board *board)
+static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)
 {
-	struct kmod_vcpu *k = &kmod;
-	struct sigaction sa = { .sa_handler = kmod__kick_handler };
-
-	memset(k, 0, sizeof(*k));
 	k->board = board;
-	k->dev_fd = open(MVM_DEVICE, O_RDWR | O_CLOEXEC);
-	if (k->dev_fd < 0) {
-		pr_err("kmod: %s: %s", MVM_DEVICE, strerror(errno));
-		return -1;
-	}
-	k->vm_fd = ioctl(k->dev_fd, MVM_CREATE_VM, 0);
-	if (k->vm_fd < 0) {
-		pr_err("kmod: MVM_CREATE_VM: %s", strerror(errno));
-		return -1;
-	}
-	k->vcpu_fd = ioctl(k->vm_fd, MVM_CREATE_VCPU, 0);
+	k->id = id;
+	k->vm_fd = kmod.vm_fd;
+	k->vcpu_fd = ioctl(kmod.vm_fd, MVM_CREATE_VCPU, id);
 	if (k->vcpu_fd < 0) {
-		pr_err("kmod: MVM_CREATE_VCPU: %s", strerror(errno));
+		pr_err("kmod: MVM_CREATE_VCPU %d: %s", id, strerror(errno));
 		return -1;
 	}
 	k->run = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED,
 		      k->vcpu_fd, 0);
 	if (k->run == MAP_FAILED) {
-		pr_err("kmod: mmap of the vCPU: %s", strerror(errno));
+		pr_err("kmod: mmap of vCPU %d: %s", id, strerror(errno));
 		k->run = NULL;
 		return -1;
 	}
-	if (board->nr_cpus > 1)
-		pr_warn("kmod: only CPU 0 runs for now (flat mode)");
+	return 0;
+}
+
+static int kmod__init(struct board *board)
+{
+	struct sigaction sa = { .sa_handler = kmod__kick_handler };
+	int i;
+
+	memset(&kmod, 0, sizeof(kmod));
+	kmod.dev_fd = open(MVM_DEVICE, O_RDWR | O_CLOEXEC);
+	if (kmod.dev_fd < 0) {
+		pr_err("kmod: %s: %s", MVM_DEVICE, strerror(errno));
+		return -1;
+	}
+	kmod.vm_fd = ioctl(kmod.dev_fd, MVM_CREATE_VM, 0);
+	if (kmod.vm_fd < 0) {
+		pr_err("kmod: MVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < board->nr_cpus; i++)
+		if (kmod__create_vcpu(&kmod.vcpus[i], board, i))
+			return -1;
 	/* No SA_RESTART: the signal must end MVM_RUN with EINTR. */
 	if (sigaction(SIGUSR1, &sa, NULL)) {
 		pr_err("kmod: sigaction: %s", strerror(errno));
 		return -1;
 	}
-	return map_ram(k) || load_regs(k) ? -1 : 0;
+	/* Secondaries get their registers when the guest releases them. */
+	return map_ram(&kmod.vcpus[0]) || load_regs(&kmod.vcpus[0]) ? -1 : 0;
 }
 
 /* Device lines of the board -> MVM_IRQ_LINE, when they changed. */
 static void forward_irqs(struct kmod_vcpu *k)
 {
-	uint32_t lines = atomic_load(&k->board->cpus[0]->irq_lines);
+	uint32_t lines = atomic_load(&k->board->cpus[k->id]->irq_lines);
 	uint32_t changed = lines ^ k->irq_lines_sent;
 	struct mvm_irq_level l;
 
@@ -332,11 +351,21 @@ static void *kmod__vcpu_thread(void *arg)
 {
 	struct kmod_vcpu *k = arg;
 
+	device__set_current_cpu(k->id);
+	/* A secondary waits until the guest releases it from reset. */
+	if (!board__wait_cpu_release(k->board, k->id))
+		return NULL;
+	if (k->id && load_regs(k)) {
+		board__request(k->board, BOARD_ERROR);
+		return NULL;
+	}
 	while (!atomic_load(&k->stopping) &&
 	       board__state(k->board) == BOARD_RUNNING) {
-		forward_irqs(k);
+		/* MVM_IRQ_LINE is the VM's: CPU 0 forwards the board's lines. */
+		if (k->id == 0)
+			forward_irqs(k);
 		if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
-			pr_err("kmod: MVM_RUN: %s", strerror(errno));
+			pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
 			board__request(k->board, BOARD_ERROR);
 			break;
 		}
@@ -346,40 +375,57 @@ static void *kmod__vcpu_thread(void *arg)
 	return NULL;
 }
 
-static enum board_state kmod__run(struct board *board)
+static void kmod__stop_vcpu(struct kmod_vcpu *k)
 {
-	struct kmod_vcpu *k = &kmod;
-	enum board_state state;
-
-	if (pthread_create(&k->thread, NULL, kmod__vcpu_thread, k)) {
-		pr_err("kmod: cannot start the vCPU thread");
-		return BOARD_ERROR;
-	}
-	k->started = true;
-	state = board__wait(board);
+	if (!k->started)
+		return;
 	/* immediate_exit covers a signal that lands before MVM_RUN. */
 	atomic_store(&k->stopping, true);
 	k->run->immediate_exit = 1;
 	pthread_kill(k->thread, SIGUSR1);
 	pthread_join(k->thread, NULL);
 	k->started = false;
+}
+
+static enum board_state kmod__run(struct board *board)
+{
+	enum board_state state;
+	int i;
+
+	for (i = 0; i < board->nr_cpus; i++) {
+		struct kmod_vcpu *k = &kmod.vcpus[i];
+
+		if (pthread_create(&k->thread, NULL, kmod__vcpu_thread, k)) {
+			pr_err("kmod: cannot start the thread of vCPU %d", i);
+			board__request(board, BOARD_ERROR);
+			break;
+		}
+		k->started = true;
+	}
+	state = board__wait(board);
+	for (i = 0; i < board->nr_cpus; i++)
+		kmod__stop_vcpu(&kmod.vcpus[i]);
 	return state;
 }
 
 static void kmod__exit(struct board *board)
 {
-	struct kmod_vcpu *k = &kmod;
+	int i;
 
 	(void)board;
-	if (k->run)
-		munmap(k->run, getpagesize());
-	if (k->vcpu_fd > 0)
-		close(k->vcpu_fd);
-	if (k->vm_fd > 0)
-		close(k->vm_fd);
-	if (k->dev_fd > 0)
-		close(k->dev_fd);
-	memset(k, 0, sizeof(*k));
+	for (i = 0; i < BOARD_MAX_CPUS; i++) {
+		struct kmod_vcpu *k = &kmod.vcpus[i];
+
+		if (k->run)
+			munmap(k->run, getpagesize());
+		if (k->vcpu_fd > 0)
+			close(k->vcpu_fd);
+	}
+	if (kmod.vm_fd > 0)
+		close(kmod.vm_fd);
+	if (kmod.dev_fd > 0)
+		close(kmod.dev_fd);
+	memset(&kmod, 0, sizeof(kmod));
 }
 
 const struct backend backend_kmod = {

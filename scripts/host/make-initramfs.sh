@@ -61,6 +61,17 @@ if [ -x /bin/mvm ]; then
 			echo "$out" | tail -5 | sed 's/^/@@# /'
 		fi
 	done
+	# Two vCPUs: a thread and a vCPU fd each; core 1 starts when CPU 0
+	# releases it through the board's CM, as under the emulator.
+	out=$(timeout 60 mvm run --backend kmod --cpus 2 --mem 64M \
+		--kernel /selftests/flat-smp.elf < /dev/null 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && echo "$out" | grep -q "core 1 started and counted to 3"; then
+		echo "@@ok mvm run --backend kmod --cpus 2 runs both vCPUs through /dev/mvm"
+	else
+		echo "@@not ok mvm run --backend kmod --cpus 2 runs both vCPUs through /dev/mvm (status $rc)"
+		echo "$out" | tail -5 | sed 's/^/@@# /'
+	fi
 else
 	echo "@@ok mvm run --backend kmod # SKIP no mips64el mvm was built"
 fi
