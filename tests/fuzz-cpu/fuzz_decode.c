@@ -2,11 +2,12 @@
 /*
  * libFuzzer harness over the decoder and the instruction handlers: one
  * instruction word is decoded (and checked against an independent reading
- * of the MIPS64R2 opcode map), then executed three times from the same
+ * of the MIPS64R2 opcode map), then executed four times from the same
  * machine state, through each of the interpreter's paths:
  *   A  first instruction of a block (the threaded dispatch),
  *   B  in a branch delay slot (exec_one()'s switch),
- *   C  in a delay slot on the next page (the pending-delay-slot path).
+ *   C  in a delay slot on the next page (the pending-delay-slot path),
+ *   D  single-stepped as a debugger does (interp__step()).
  * Their architectural outcomes must agree: registers, HI/LO, Status, the
  * data memory, and the exception if any (with EPC/BD as a delay slot
  * dictates). Branches, whose behaviour in a delay slot is UNPREDICTABLE,
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "cpu_debug.h"
 #include "decode.h"
 
 #define RAM_SIZE	(1ull << 20)
@@ -79,7 +81,7 @@ static uint64_t hash(const uint8_t *p, size_t n)
 	return h;
 }
 
-enum path { PATH_BLOCK, PATH_DELAY_SLOT, PATH_NEXT_PAGE };
+enum path { PATH_BLOCK, PATH_DELAY_SLOT, PATH_NEXT_PAGE, PATH_STEP };
 
 static void run(enum path path, uint32_t raw, const uint8_t *data, struct outcome *out)
 {
@@ -105,6 +107,7 @@ static void run(enum path path, uint32_t raw, const uint8_t *data, struct outcom
 	code = bus->ram + CODE_PA;
 	switch (path) {
 	case PATH_BLOCK:
+	case PATH_STEP:
 		pc = CODE_VA;
 		put32(code, raw);
 		put32(code + 4, ENC_SYSCALL);
@@ -174,6 +177,17 @@ static void run(enum path path, uint32_t raw, const uint8_t *data, struct outcom
 	cpu->pc = pc;
 	code_cache__invalidate(bus, 0, bus->ram_size);
 
+	if (path == PATH_STEP) {
+		/* A debugger's single step (interp__step()), then run on. */
+		struct cpu_debug debug = { .step = true };
+		enum cpu_exit why;
+
+		cpu->debug = &debug;
+		why = cpu__run(cpu);
+		cpu->debug = NULL;
+		fuzz_check(why == CPU_EXIT_DEBUG && debug.reason == DEBUG_STOP_STEP,
+			   "%08x: a single step returned %d, reason %d", raw, why, debug.reason);
+	}
 	out->why = fuzz_run(cpu, &budget);
 	fuzz_check(cpu->gpr[0] == 0, "$0 = %#llx", (unsigned long long)cpu->gpr[0]);
 	memcpy(out->gpr, cpu->gpr, sizeof(out->gpr));
@@ -212,7 +226,7 @@ static void run(enum path path, uint32_t raw, const uint8_t *data, struct outcom
 }
 
 static void compare(uint32_t raw, const char *what, const struct outcome *a,
-		    const struct outcome *b, uint64_t epc_a, uint64_t epc_b)
+		    const struct outcome *b, uint64_t epc_a, uint64_t epc_b, bool bd)
 {
 	const char *name = "?";
 	struct insn in;
@@ -236,7 +250,7 @@ static void compare(uint32_t raw, const char *what, const struct outcome *a,
 		SAME(exccode);
 		if (a->exccode >= EXC_MOD && a->exccode <= EXC_ADES)
 			SAME(badvaddr);
-		fuzz_check(a->epc - epc_a == b->epc - epc_b && !a->bd && b->bd,
+		fuzz_check(a->epc - epc_a == b->epc - epc_b && !a->bd && b->bd == bd,
 			   "%08x (%s): EPC %#llx/%#llx BD %d/%d %s", raw, name,
 			   (unsigned long long)a->epc, (unsigned long long)b->epc,
 			   a->bd, b->bd, what);
@@ -251,7 +265,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t buf[44];
 	struct insn x, y;
-	struct outcome a, b, c;
+	struct outcome a, b, c, d;
 	uint32_t raw;
 
 	memset(buf, 0, sizeof(buf));
@@ -290,9 +304,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&b, 0, sizeof(b));
 	memset(&c, 0, sizeof(c));
+	memset(&d, 0, sizeof(d));
 	run(PATH_DELAY_SLOT, raw, buf, &b);
 	run(PATH_NEXT_PAGE, raw, buf, &c);
-	compare(raw, "in a delay slot", &a, &b, CODE_VA, CODE_VA);
-	compare(raw, "in a delay slot on the next page", &a, &c, CODE_VA, CODE_VA + 0xffc);
+	run(PATH_STEP, raw, buf, &d);
+	compare(raw, "in a delay slot", &a, &b, CODE_VA, CODE_VA, true);
+	compare(raw, "in a delay slot on the next page", &a, &c, CODE_VA, CODE_VA + 0xffc, true);
+	compare(raw, "single-stepped", &a, &d, CODE_VA, CODE_VA, false);
 	return 0;
 }
