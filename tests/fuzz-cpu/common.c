@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "cpu_debug.h"
 #include "device.h"
 
 #define GUARD_SIZE	(64ull << 30)	/* CPU_PABITS = 36: any pa fits in it */
@@ -263,6 +264,21 @@ enum cpu_exit fuzz_run(struct cpu *cpu, const struct fuzz_budget *budget)
 	pthread_mutex_unlock(&watchdog_lock);
 	for (;;) {
 		why = cpu__run(cpu);
+		if (why == CPU_EXIT_DEBUG && cpu->debug) {
+			/*
+			 * A debugger that goes on, as gdb does: step past the
+			 * breakpoint or watchpoint with the points removed.
+			 */
+			struct cpu_debug *d = cpu->debug;
+			const struct cpu_debug_points *points = d->points;
+
+			d->points = NULL;
+			d->step = true;
+			why = cpu__run(cpu);
+			d->points = points;
+			if (why == CPU_EXIT_DEBUG)
+				why = CPU_EXIT_KICK;
+		}
 		if (why != CPU_EXIT_KICK)
 			break;
 		clock_used.insns = cpu->insn_count - clock_insn_base;

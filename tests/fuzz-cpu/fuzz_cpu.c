@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "cpu_debug.h"
 #include "decode.h"
 
 #define RAM_SMALL	(1ull << 20)
@@ -267,8 +268,10 @@ struct outcome {
 	enum cpu_exit why;
 };
 
-static void run_input(const uint8_t *data, size_t size, struct outcome *out)
+static void run_input(const uint8_t *data, size_t size, struct outcome *out,
+		      const struct cpu_debug_points *points)
 {
+	struct cpu_debug debug = { .points = points };
 	struct fuzz_input in;
 	uint32_t words[MAX_CODE_WORDS * 2 + MAX_HANDLER_WORDS];
 	size_t code_bytes = size > sizeof(in) ? size - sizeof(in) : 0;
@@ -397,7 +400,9 @@ static void run_input(const uint8_t *data, size_t size, struct outcome *out)
 		if (in.cause & (1u << (CAUSE_IP_SHIFT + ip)))
 			cpu__set_irq(cpu, ip, true);
 
+	cpu->debug = points ? &debug : NULL;
 	why = fuzz_run(cpu, &budget);
+	cpu->debug = NULL;
 	if (getenv("FUZZ_CPU_VERBOSE"))
 		fprintf(stderr, "fuzz-cpu: exit %d%s%s, %llu insns, %llu exceptions, pc %#llx, "
 			"status %#llx, cause %#llx\n", why, cpu->halted ? ": " : "",
@@ -421,25 +426,77 @@ static void run_input(const uint8_t *data, size_t size, struct outcome *out)
 	out->why = why;
 }
 
+/*
+ * Bit 16 of wired_index: run the input again under a debugger that sets
+ * breakpoints and watchpoints (from bits 20-31) and steps past each stop;
+ * when both runs end by themselves (POWEROFF) without interrupts, whose
+ * timing polls decide, the guest must not have noticed the debugger.
+ */
+static bool debug_points(const uint8_t *data, size_t size, struct cpu_debug_points *p)
+{
+	struct fuzz_input in;
+	uint32_t sel;
+
+	memset(&in, 0, sizeof(in));
+	memcpy(&in, data, size < sizeof(in) ? size : sizeof(in));
+	if (!(in.wired_index & (1u << 16)))
+		return false;
+	sel = in.wired_index >> 20;
+	memset(p, 0, sizeof(*p));
+	p->breakpoints[p->nr_breakpoints++] = KSEG0 + KCODE_PA + 4 * (sel & 0x3f);
+	p->breakpoints[p->nr_breakpoints++] = KSEG0 + KCODE_PA + 4 * ((sel >> 6) & 0x3f) + 0x100;
+	if (p->breakpoints[0] == p->breakpoints[1])
+		p->nr_breakpoints = 1;
+	p->watchpoints[p->nr_watchpoints++] = (struct cpu_watchpoint){
+		.addr = KSEG0 + DATA_PA + 8 * (sel & 7), .len = 1 + (sel & 15),
+		.kind = (enum cpu_watch_kind)(1 + ((sel >> 4) % 3)),
+	};
+	p->watchpoints[p->nr_watchpoints++] = (struct cpu_watchpoint){
+		.addr = (in.user_va & 0xfffffffffcull) + 0x1000 + (sel & 0xff8), .len = 8,
+		.kind = WATCH_ACCESS,
+	};
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int twice = -1;
+	static struct cpu_debug_points points;
 	struct outcome a, b;
+	bool debug;
 
 	if (twice < 0)
 		twice = getenv("FUZZ_CPU_TWICE") != NULL;
+	debug = debug_points(data, size, &points);
+	/* Count must not depend on how often the (debugged) run loop polls. */
+	fuzz_clock_ns_per_call = debug ? 0 : 10;
 	memset(&a, 0, sizeof(a));
-	run_input(data, size, &a);
+	run_input(data, size, &a, NULL);
 	if (twice && fuzz_watchdog_kicks == 0) {
-		/* The same input on a fresh vCPU must end the same way. */
+		/* The same input on a reset vCPU must end the same way. */
 		memset(&b, 0, sizeof(b));
-		run_input(data, size, &b);
+		run_input(data, size, &b, NULL);
 		if (fuzz_watchdog_kicks == 0 && memcmp(&a, &b, sizeof(a)))
 			fuzz_fail("two runs of the same input differ: pc %#llx/%#llx "
 				  "insns %llu/%llu", (unsigned long long)a.pc,
 				  (unsigned long long)b.pc, (unsigned long long)a.insns,
 				  (unsigned long long)b.insns);
+	}
+	if (debug) {
+		memset(&b, 0, sizeof(b));
+		run_input(data, size, &b, &points);
+		if (a.why == CPU_EXIT_POWEROFF && b.why == CPU_EXIT_POWEROFF &&
+		    !((a.cause | b.cause) & (0xffull << 8))) {
+			a.insns = b.insns = 0;	/* steps count differently */
+			if (memcmp(&a, &b, sizeof(a)))
+				fuzz_fail("the debugger changed the run: pc %#llx/%#llx "
+					  "status %#llx/%#llx cause %#llx/%#llx, $2 %#llx/%#llx",
+					  (unsigned long long)a.pc, (unsigned long long)b.pc,
+					  (unsigned long long)a.status, (unsigned long long)b.status,
+					  (unsigned long long)a.cause, (unsigned long long)b.cause,
+					  (unsigned long long)a.gpr[2], (unsigned long long)b.gpr[2]);
+		}
 	}
 	return 0;
 }

@@ -307,6 +307,16 @@ def cpu_seeds():
                                        daddu(1, 1, 1), SYSCALL, lw(1, 0, UV)])
     s["loop-budget"] = cpu_input(kcode=[addiu(1, 1, 1), bne(1, 0, -2), NOP])
     s["eret-loop"] = cpu_input(epc=KSEG0 + 0x10000, kcode=[ERET])
+    # The same programs under a debugger (bit 16 of the Wired/Index word,
+    # breakpoints and watchpoints chosen by bits 20-31).
+    for name in ("odd-loads-stores", "tlb-ops", "ll-sc", "delay-slot-faults",
+                 "self-modifying", "skip-handler", "page-end-branch", "eret-to-user",
+                 "count-compare-random", "mmio"):
+        data = bytearray(s[name])
+        word = struct.unpack_from("<I", data, 28)[0]
+        sel = (len(name) * 0x9e5) & 0xfff
+        struct.pack_into("<I", data, 28, (word & 0xffff) | 1 << 16 | sel << 20)
+        s["debug-" + name] = bytes(data)
     return s
 
 
