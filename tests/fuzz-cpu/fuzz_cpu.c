@@ -469,8 +469,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (twice < 0)
 		twice = getenv("FUZZ_CPU_TWICE") != NULL;
 	debug = debug_points(data, size, &points);
-	/* Count must not depend on how often the (debugged) run loop polls. */
+	/*
+	 * Count must not depend on how often the (debugged) run loop polls, nor
+	 * on insn_count, which steps and blocks count differently.
+	 */
 	fuzz_clock_ns_per_call = debug ? 0 : 10;
+	fuzz_clock_ns_per_insn = debug ? 0 : 5;
 	memset(&a, 0, sizeof(a));
 	run_input(data, size, &a, NULL);
 	if (twice && fuzz_watchdog_kicks == 0) {
