@@ -5,7 +5,7 @@
 #   make SANITIZE=1 virtio-test       build/sanitize/tests/virtio_test
 #   make virtio-fuzz                  build/fuzz/virtio_fuzz (clang)
 #   make fuzz-virtio FUZZ_SECONDS=600 run the fuzzer longer than make check does
-#   make bench-virtio                 guest disk and TCP throughput (bench/virtio-bench.sh)
+#   make bench-virtio                 guest disk and TCP throughput, mvm and QEMU side by side (bench/virtio-bench.sh)
 
 .PHONY: virtio-test virtio-fuzz fuzz-virtio
 
