@@ -211,17 +211,6 @@ static uint8_t op_flags(enum insn_op op)
 	case OP_TLBWR: case OP_TLBR: case OP_CACHE: case OP_SYNCI: case OP_SDBBP:
 	case OP_RESERVED: case OP_COP1: case OP_COP2:
 		return INSN_ENDS_BLOCK;
-	case OP_DSLLV: case OP_DSRLV: case OP_DROTRV: case OP_DSRAV:
-	case OP_DMULT: case OP_DMULTU: case OP_DDIV: case OP_DDIVU:
-	case OP_DADD: case OP_DADDU: case OP_DSUB: case OP_DSUBU:
-	case OP_DSLL: case OP_DSRL: case OP_DROTR: case OP_DSRA:
-	case OP_DSLL32: case OP_DSRL32: case OP_DROTR32: case OP_DSRA32:
-	case OP_DADDI: case OP_DADDIU: case OP_LDL: case OP_LDR: case OP_LWU:
-	case OP_SDL: case OP_SDR: case OP_LLD: case OP_LD: case OP_SCD: case OP_SD:
-	case OP_DCLZ: case OP_DCLO: case OP_DEXTM: case OP_DEXTU: case OP_DEXT:
-	case OP_DINSM: case OP_DINSU: case OP_DINS: case OP_DSBH: case OP_DSHD:
-	case OP_DMFC0:
-		return INSN_64;
 	default:
 		return 0;
 	}

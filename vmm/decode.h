@@ -11,7 +11,6 @@
 
 #define INSN_BRANCH	0x01	/* has a delay slot */
 #define INSN_ENDS_BLOCK	0x02	/* may change mode, PC or translation */
-#define INSN_64		0x04	/* a 64-bit operation (RI when not enabled) */
 
 #define OPS(X) \
 	X(RESERVED) X(NOP) \

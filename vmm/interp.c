@@ -388,7 +388,8 @@ static inline __attribute__((always_inline)) bool interp__block_exit(
 	if (r == EX_BRANCH) {
 		bool chain = interp__finish_branch(cpu, b, i, pc);
 
-		cpu->insn_count += i + 2;
+		/* a delay slot on the next page is counted when it runs */
+		cpu->insn_count += i + (cpu->pending_branch ? 1 : 2);
 		if (chain)
 			cpu->consecutive_exceptions = 0;
 		return chain;
