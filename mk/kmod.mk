@@ -43,6 +43,8 @@ $(KMOD_BENCH): bench/kmod-bench.c $(ST_LIB) $(ST_HDRS) | host-fetch
 # A static mips64el `mvm` for the host (its kmod backend drives /dev/mvm).
 MIPS_LIBS := $(or $(MVM_CACHE),$(HOME)/.cache/mvm)/host/mips64el-libs
 MIPS_OUT := build/mips64el
+# The host's VMM is a plain build: SANITIZE=1/TSAN=1 are for this machine's.
+MIPS_VMM_CFLAGS := $(filter-out -fsanitize=%,$(CFLAGS_COMMON))
 MIPS_VMM_OBJS := $(VMM_SRCS:%.c=$(MIPS_OUT)/obj/%.o)
 .PHONY: mips-vmm mips-libs
 mips-libs:
@@ -50,7 +52,7 @@ mips-libs:
 mips-vmm: $(MIPS_OUT)/mvm
 $(MIPS_OUT)/obj/%.o: %.c | mips-libs
 	@mkdir -p $(dir $@)
-	$(KMOD_CROSS)gcc $(CFLAGS_COMMON) -I$(MIPS_LIBS)/usr/include -MMD -MP -c -o $@ $<
+	$(KMOD_CROSS)gcc $(MIPS_VMM_CFLAGS) -I$(MIPS_LIBS)/usr/include -MMD -MP -c -o $@ $<
 $(MIPS_OUT)/mvm: $(MIPS_VMM_OBJS)
 	$(KMOD_CROSS)gcc -static -o $@ $^ \
 		-L$(MIPS_LIBS)/usr/lib/mips64el-linux-gnuabi64 $(LIBS)
