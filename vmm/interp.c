@@ -356,22 +356,31 @@ static inline __attribute__((always_inline)) bool interp__finish_branch(
 	return r != EX_STOP;
 }
 
-static void interp__run_pending_delay_slot(struct cpu *cpu)
+/* One instruction at pc, outside any block (single steps, delay slots). */
+static bool fetch_decode(struct cpu *cpu, uint64_t pc, struct insn *in)
 {
-	uint64_t target = cpu->branch_target;
-	struct insn in;
 	bool cacheable;
 	uint64_t pa;
 	uint32_t raw;
 
+	if (!fetch_pa(cpu, pc, &pa, &cacheable))
+		return false;
+	memcpy(&raw, cpu->bus->ram + pa, 4);
+	decode(raw, in);
+	return true;
+}
+
+static void interp__run_pending_delay_slot(struct cpu *cpu)
+{
+	uint64_t target = cpu->branch_target;
+	struct insn in;
+
 	cpu->pending_branch = false;
 	cpu->in_delay_slot = true;
-	if (!fetch_pa(cpu, cpu->pc, &pa, &cacheable)) {
+	if (!fetch_decode(cpu, cpu->pc, &in)) {
 		cpu->in_delay_slot = false;
 		return;
 	}
-	memcpy(&raw, cpu->bus->ram + pa, 4);
-	decode(raw, &in);
 	exec_one(cpu, &in, cpu->pc);
 	cpu->gpr[0] = 0;
 	cpu->in_delay_slot = false;
@@ -425,11 +434,9 @@ static inline void interp__honour_code_epoch(struct cpu *cpu)
  */
 void interp__step(struct cpu *cpu)
 {
-	uint64_t pc = cpu->pc, pa;
+	uint64_t pc = cpu->pc;
 	enum exec_result r;
 	struct insn in;
-	bool cacheable;
-	uint32_t raw;
 
 	interp__honour_code_epoch(cpu);
 	cpu->exception = false;
@@ -440,10 +447,8 @@ void interp__step(struct cpu *cpu)
 		interp__run_pending_delay_slot(cpu);
 		return;
 	}
-	if (!fetch_pa(cpu, pc, &pa, &cacheable))
+	if (!fetch_decode(cpu, pc, &in))
 		return;
-	memcpy(&raw, cpu->bus->ram + pa, 4);
-	decode(raw, &in);
 	r = exec_one(cpu, &in, pc);
 	cpu->gpr[0] = 0;
 	cpu->insn_count++;
