@@ -264,12 +264,14 @@ void virtq__enable_notify(struct virtq *vq)
 	atomic_thread_fence(memory_order_seq_cst);
 }
 
-size_t iov__copy_from(const struct iovec *iov, unsigned int cnt, size_t offset,
-		      void *buf, size_t len)
+/* Copies between buf and the iovec bytes from offset on, either way. */
+static size_t iov__copy(const struct iovec *iov, unsigned int cnt, size_t offset,
+			uint8_t *buf, size_t len, bool to_iov)
 {
 	size_t done = 0;
 
 	for (unsigned int i = 0; i < cnt && done < len; i++) {
+		uint8_t *seg = (uint8_t *)iov[i].iov_base;
 		size_t n;
 
 		if (offset >= iov[i].iov_len) {
@@ -279,33 +281,27 @@ size_t iov__copy_from(const struct iovec *iov, unsigned int cnt, size_t offset,
 		n = iov[i].iov_len - offset;
 		if (n > len - done)
 			n = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + offset, n);
+		if (to_iov)
+			memcpy(seg + offset, buf + done, n);
+		else
+			memcpy(buf + done, seg + offset, n);
 		done += n;
 		offset = 0;
 	}
 	return done;
 }
 
+size_t iov__copy_from(const struct iovec *iov, unsigned int cnt, size_t offset,
+		      void *buf, size_t len)
+{
+	return iov__copy(iov, cnt, offset, buf, len, false);
+}
+
 size_t iov__copy_to(const struct iovec *iov, unsigned int cnt, size_t offset,
 		    const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < cnt && done < len; i++) {
-		size_t n;
-
-		if (offset >= iov[i].iov_len) {
-			offset -= iov[i].iov_len;
-			continue;
-		}
-		n = iov[i].iov_len - offset;
-		if (n > len - done)
-			n = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + offset, (const uint8_t *)buf + done, n);
-		done += n;
-		offset = 0;
-	}
-	return done;
+	/* buf is only read on this path */
+	return iov__copy(iov, cnt, offset, (uint8_t *)buf, len, true);
 }
 
 unsigned int iov__slice(const struct iovec *iov, unsigned int cnt,
