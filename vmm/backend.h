@@ -10,13 +10,14 @@
 #include <stdbool.h>
 
 #include "board.h"
+#include "cli.h"
 
 struct backend {
 	const char *name;
 	/* Can it run on this host? (e.g. /dev/mvm present) */
 	bool (*available)(void);
 	/* 0 or -1 after an error message. */
-	int (*init)(struct board *board);
+	int (*init)(struct board *board, const struct vm_config *cfg);
 	/* Runs the guest until the board stops; returns why. */
 	enum board_state (*run)(struct board *board);
 	void (*exit)(struct board *board);	/* optional */

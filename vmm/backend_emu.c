@@ -41,6 +41,7 @@ static void *emu__vcpu_thread(void *arg)
 			break;
 		switch (cpu__run(v->cpu)) {
 		case CPU_EXIT_KICK:
+		case CPU_EXIT_USER:	/* native_user is the kmod backend's */
 			break;	/* the loop condition looks at the board */
 		case CPU_EXIT_DEBUG:
 			gdbstub__vcpu_stopped(v->cpu);
@@ -59,8 +60,9 @@ static void *emu__vcpu_thread(void *arg)
 	return NULL;
 }
 
-static int emu__init(struct board *board)
+static int emu__init(struct board *board, const struct vm_config *cfg)
 {
+	(void)cfg;
 	int i;
 
 	for (i = 0; i < board->nr_cpus; i++) {

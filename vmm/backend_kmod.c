@@ -7,11 +7,14 @@
  * devices as the emulator's (a secondary starts when the guest releases it
  * through the board's CM), and the board's state stops the threads.
  *
- * Flat mode (issue #3): the guest runs in user mode with GVA = GPA. A
- * bare-metal program linked in kseg0 runs at its physical alias; the few
+ * Split mode (the default, backend_kmod_split.c): guest user mode runs
+ * natively in the module, guest kernel mode in the VMM's CPU core.
+ *
+ * Flat mode (--kmod-mode flat): the guest runs in user mode with GVA = GPA.
+ * A bare-metal program linked in kseg0 runs at its physical alias; the few
  * kernel-segment accesses such programs make (a KSEG1 UART, a kseg0 data
  * pointer) come back as address errors and are emulated here, one
- * instruction at a time. Guest kernel mode arrives with the patcher.
+ * instruction at a time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,7 @@
 #include <linux/mvm.h>
 
 #include "backend.h"
+#include "backend_kmod.h"
 #include "cpu.h"
 #include "device.h"
 #include "log.h"
@@ -42,19 +46,9 @@
 	}						\
 } while (0)
 
-struct kmod_vcpu {
-	struct board *board;
-	int id;
-	int vm_fd, vcpu_fd;
-	struct mvm_run *run;
-	pthread_t thread;
-	bool started;
-	atomic_bool stopping;
-	uint32_t irq_lines_sent;
-};
-
 static struct kmod_vm {
 	int dev_fd, vm_fd;
+	bool flat;
 	struct kmod_vcpu vcpus[BOARD_MAX_CPUS];
 } kmod;
 
@@ -146,6 +140,7 @@ static void kmod__kick_handler(int sig)
 static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)
 {
 	k->board = board;
+	k->cpu = board->cpus[id];
 	k->id = id;
 	k->vm_fd = kmod.vm_fd;
 	k->vcpu_fd = ioctl(kmod.vm_fd, MVM_CREATE_VCPU, id);
@@ -163,12 +158,13 @@ static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)
 	return 0;
 }
 
-static int kmod__init(struct board *board)
+static int kmod__init(struct board *board, const struct vm_config *cfg)
 {
 	struct sigaction sa = { .sa_handler = kmod__kick_handler };
 	int i;
 
 	memset(&kmod, 0, sizeof(kmod));
+	kmod.flat = cfg->kmod_flat;
 	kmod.dev_fd = open(MVM_DEVICE, O_RDWR | O_CLOEXEC);
 	if (kmod.dev_fd < 0) {
 		pr_err("kmod: %s: %s", MVM_DEVICE, strerror(errno));
@@ -179,16 +175,23 @@ static int kmod__init(struct board *board)
 		pr_err("kmod: MVM_CREATE_VM: %s", strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < board->nr_cpus; i++)
+	for (i = 0; i < board->nr_cpus; i++) {
 		if (kmod__create_vcpu(&kmod.vcpus[i], board, i))
 			return -1;
+		if (!kmod.flat && kmod_split__init_vcpu(&kmod.vcpus[i]))
+			return -1;
+	}
 	/* No SA_RESTART: the signal must end MVM_RUN with EINTR. */
 	if (sigaction(SIGUSR1, &sa, NULL)) {
 		pr_err("kmod: sigaction: %s", strerror(errno));
 		return -1;
 	}
+	if (map_ram(&kmod.vcpus[0]))
+		return -1;
+	pr_info("kmod: %s mode", kmod.flat ? "flat" :
+		"split (guest user mode native, kernel mode in the VMM's core)");
 	/* Secondaries get their registers when the guest releases them. */
-	return map_ram(&kmod.vcpus[0]) || load_regs(&kmod.vcpus[0]) ? -1 : 0;
+	return kmod.flat && load_regs(&kmod.vcpus[0]) ? -1 : 0;
 }
 
 /* Device lines of the board -> MVM_IRQ_LINE, when they changed. */
@@ -209,7 +212,7 @@ static void forward_irqs(struct kmod_vcpu *k)
 	k->irq_lines_sent = lines;
 }
 
-static void mmio_exit(struct kmod_vcpu *k)
+void kmod__mmio_exit(struct kmod_vcpu *k)
 {
 	struct mvm_run *run = k->run;
 	uint64_t val = 0;
@@ -327,7 +330,7 @@ static bool handle_exit(struct kmod_vcpu *k)
 
 	switch (run->exit_reason) {
 	case MVM_EXIT_MMIO:
-		mmio_exit(k);
+		kmod__mmio_exit(k);
 		return true;
 	case MVM_EXIT_INTR:
 		return true;
@@ -382,6 +385,7 @@ static void kmod__stop_vcpu(struct kmod_vcpu *k)
 	/* immediate_exit covers a signal that lands before MVM_RUN. */
 	atomic_store(&k->stopping, true);
 	k->run->immediate_exit = 1;
+	cpu__kick(k->cpu);	/* wakes a WAIT of split mode's core */
 	pthread_kill(k->thread, SIGUSR1);
 	pthread_join(k->thread, NULL);
 	k->started = false;
@@ -395,7 +399,8 @@ static enum board_state kmod__run(struct board *board)
 	for (i = 0; i < board->nr_cpus; i++) {
 		struct kmod_vcpu *k = &kmod.vcpus[i];
 
-		if (pthread_create(&k->thread, NULL, kmod__vcpu_thread, k)) {
+		if (pthread_create(&k->thread, NULL, kmod.flat ?
+				   kmod__vcpu_thread : kmod_split__vcpu_thread, k)) {
 			pr_err("kmod: cannot start the thread of vCPU %d", i);
 			board__request(board, BOARD_ERROR);
 			break;
@@ -416,6 +421,8 @@ static void kmod__exit(struct board *board)
 	for (i = 0; i < BOARD_MAX_CPUS; i++) {
 		struct kmod_vcpu *k = &kmod.vcpus[i];
 
+		if (k->cpu)
+			kmod_split__exit_vcpu(k);
 		if (k->run)
 			munmap(k->run, getpagesize());
 		if (k->vcpu_fd > 0)

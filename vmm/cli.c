@@ -141,6 +141,16 @@ static int parse_backend(struct vm_config *cfg, const char *arg)
 	return 0;
 }
 
+static int parse_kmod_mode(struct vm_config *cfg, const char *arg)
+{
+	if (strcmp(arg, "split") && strcmp(arg, "flat")) {
+		usage_err("--kmod-mode %s: choose split or flat", arg);
+		return -1;
+	}
+	cfg->kmod_flat = !strcmp(arg, "flat");
+	return 0;
+}
+
 static int parse_disk(struct vm_config *cfg, const char *arg)
 {
 	if (cfg->nr_disks == CLI_MAX_DISKS) {
@@ -195,6 +205,10 @@ static const struct cli_option run_options[] = {
 	{ "backend", "NAME", "emu (interpreter, any host), kmod (/dev/mvm) or "
 	  "auto: kmod when /dev/mvm exists, else emu (default auto)",
 	  parse_backend },
+	{ "kmod-mode", "MODE", "kmod backend: split (default: guest user mode "
+	  "runs natively, kernel mode in the VMM's CPU core) or flat (a "
+	  "bare-metal program runs natively with virtual = physical addresses)",
+	  parse_kmod_mode },
 	{ "disk", "FILE[,ro]", "virtio-blk disk backed by a raw image file; "
 	  "repeat for more disks (vda, vdb, ...)", parse_disk },
 	{ "net", "tap[,OPTS]", "virtio-net on a tap device (needs CAP_NET_ADMIN); "

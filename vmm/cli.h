@@ -31,6 +31,7 @@ struct vm_config {
 	const char *append;	/* added after CLI_DEFAULT_APPEND */
 	const char *dtb_dump;
 	const char *backend;	/* "emu", "kmod" or "auto" */
+	bool kmod_flat;		/* --kmod-mode flat: bare-metal programs */
 	uint64_t mem_size;
 	int nr_cpus;
 	/*

@@ -225,6 +225,8 @@ void cpu__set_irq(struct cpu *cpu, int ip, bool level)
 	pthread_mutex_lock(&cpu->wait_lock);
 	pthread_cond_broadcast(&cpu->wait_cond);
 	pthread_mutex_unlock(&cpu->wait_lock);
+	if (cpu->notify)
+		cpu->notify(cpu->notify_arg);
 }
 
 void cpu__kick(struct cpu *cpu)
@@ -233,6 +235,8 @@ void cpu__kick(struct cpu *cpu)
 	pthread_mutex_lock(&cpu->wait_lock);
 	pthread_cond_broadcast(&cpu->wait_cond);
 	pthread_mutex_unlock(&cpu->wait_lock);
+	if (cpu->notify)
+		cpu->notify(cpu->notify_arg);
 }
 
 static void cpu__sync_irq_lines(struct cpu *cpu)
@@ -262,7 +266,7 @@ static bool cpu__take_interrupt(struct cpu *cpu)
 }
 
 /* Nanoseconds until Count reaches Compare. */
-static uint64_t cpu__ns_to_timer(struct cpu *cpu)
+uint64_t cpu__ns_until_timer(struct cpu *cpu)
 {
 	uint32_t ticks = (uint32_t)cpu->cp0.compare - cpu__count(cpu);
 
@@ -277,7 +281,7 @@ static void cpu__sleep(struct cpu *cpu)
 
 	pthread_mutex_lock(&cpu->wait_lock);
 	if (!atomic_load(&cpu->kick) && !atomic_load(&cpu->kick_irq)) {
-		uint64_t ns = cpu__ns_to_timer(cpu);
+		uint64_t ns = cpu__ns_until_timer(cpu);
 
 		if (!(cpu->cp0.status & (1ull << (ST_IM_SHIFT + 7))) || ns > 100000000ull)
 			ns = 100000000ull;
@@ -338,6 +342,32 @@ static void cpu__poll(struct cpu *cpu)
 	cpu__sync_irq_lines(cpu);
 }
 
+/*
+ * User mode the host can run natively for us: the module's guest user mode
+ * is 64-bit (UX), little-endian, without coprocessors, like Linux's own.
+ */
+static bool cpu__native_user_ok(const struct cpu *cpu)
+{
+	uint64_t st = cpu->cp0.status;
+
+	return cpu->native_user && cpu->mode == MODE_USER && (st & ST_UX) &&
+	       !(st & (ST_CU0 | ST_CU1 | ST_RE)) && !cpu->pending_branch &&
+	       !cpu->in_wait && !cpu->halted && cpu->debug == NULL;
+}
+
+bool cpu__native_user_ready(struct cpu *cpu)
+{
+	cpu__poll(cpu);
+	if (atomic_load(&cpu->kick) || !cpu__native_user_ok(cpu))
+		return false;
+	return !(cpu->cp0.status & ST_IE) || !cpu__pending_irqs(cpu);
+}
+
+void cpu__step(struct cpu *cpu)
+{
+	interp__step(cpu);
+}
+
 enum cpu_exit cpu__run(struct cpu *cpu)
 {
 	for (;;) {
@@ -376,6 +406,8 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 		}
 		if (!cpu->pending_branch && cpu__take_interrupt(cpu))
 			continue;
+		if (unlikely(cpu->native_user) && cpu__native_user_ok(cpu))
+			return CPU_EXIT_USER;
 		/*
 		 * Entering counts as a block: a loop that never chains (ERET,
 		 * exceptions, a delay slot on the next page) must poll too,

@@ -35,6 +35,7 @@ enum cpu_exit {
 	CPU_EXIT_POWEROFF,	/* WAIT with interrupts disabled: the guest is done */
 	CPU_EXIT_HALT,		/* a fatal state the guest cannot leave */
 	CPU_EXIT_DEBUG,		/* a debugger's breakpoint, watchpoint or step: see cpu_debug.h */
+	CPU_EXIT_USER,		/* the guest entered user mode and native_user is set */
 };
 
 struct tlb_entry {
@@ -130,6 +131,17 @@ struct cpu {
 	const char *halt_reason;
 	/* Set while a debugger needs checks (vmm/cpu_debug.h); NULL: none, no cost. */
 	struct cpu_debug *debug;
+
+	/*
+	 * Split execution (vmm/backend_kmod.c): cpu__run() returns
+	 * CPU_EXIT_USER instead of interpreting guest user mode, which the
+	 * backend runs natively. notify(notify_arg) is called from any thread
+	 * after an interrupt line changed or a kick, so the backend can bring
+	 * a vCPU back from native execution.
+	 */
+	bool native_user;
+	void (*notify)(void *arg);
+	void *notify_arg;
 };
 
 struct cpu *cpu__create(struct bus *bus, int id);
@@ -144,6 +156,18 @@ void cpu__set_irq(struct cpu *cpu, int ip, bool level);
 void cpu__kick(struct cpu *cpu);
 /* Read the 64-bit Count register as the guest would see it. */
 uint32_t cpu__count(struct cpu *cpu);
+/*
+ * Split execution. cpu__native_user_ready(): may the guest's user mode run
+ * natively now? It polls the timer and the interrupt lines first; false
+ * when an interrupt is to be taken, a kick is pending, or the mode needs
+ * the interpreter (CU0/CU1/RE set, UX clear). cpu__step(): interpret the
+ * one instruction at pc (a branch with its delay slot), raising any guest
+ * exception exactly: the native run's exits go through it.
+ * cpu__ns_until_timer(): nanoseconds until Count reaches Compare.
+ */
+bool cpu__native_user_ready(struct cpu *cpu);
+void cpu__step(struct cpu *cpu);
+uint64_t cpu__ns_until_timer(struct cpu *cpu);
 /* Dump registers to stderr, for fatal errors and debugging. */
 void cpu__dump(struct cpu *cpu);
 

@@ -23,7 +23,9 @@
 #define ST_NMI		(1ull << 19)
 #define ST_SR		(1ull << 20)
 #define ST_BEV		(1ull << 22)
+#define ST_RE		(1ull << 25)
 #define ST_CU0		(1ull << 28)
+#define ST_CU1		(1ull << 29)
 
 /* Cause bits */
 #define CAUSE_EXC_SHIFT	2

@@ -55,7 +55,7 @@ static int vm__run(const struct vm_config *cfg)
 		pr_err("--gdb needs the emu backend (--backend emu)");
 		return MVM_EXIT_ERROR;
 	}
-	if (backend->init(board) || console__start(board, board->uart) ||
+	if (backend->init(board, cfg) || console__start(board, board->uart) ||
 	    (cfg->gdb && gdbstub__start(board, cfg->gdb, cfg->gdb_wait))) {
 		console__restore();
 		return MVM_EXIT_ERROR;

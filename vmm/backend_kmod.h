@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kmod backend's internals, shared by its two execution modes:
+ * backend_kmod.c (the VM, its threads, flat mode) and kmod_split.c (split
+ * mode: guest user mode natively under mvm.ko, kernel mode in the core).
+ */
+#ifndef MVM_BACKEND_KMOD_H
+#define MVM_BACKEND_KMOD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <linux/mvm.h>
+
+#include "board.h"
+#include "cpu.h"
+
+struct kmod_vcpu {
+	struct board *board;
+	struct cpu *cpu;
+	int id;
+	int vm_fd, vcpu_fd;
+	struct mvm_run *run;
+	pthread_t thread;
+	bool started;
+	atomic_bool stopping;
+	uint32_t irq_lines_sent;
+
+	/* Split mode: what the module holds of the guest's state. */
+	struct mvm_tlb_entry tlb_sent[MVM_GUEST_TLB_SIZE];
+	uint32_t tlb_generation_sent;
+	bool synced;			/* tlb_sent & co. describe the module */
+	uint64_t entryhi_sent, userlocal_sent, hwrena_sent;
+	atomic_bool native;		/* inside MVM_RUN: a kick must signal */
+	timer_t timer;			/* the guest's Compare, as a signal */
+	bool timer_ok, timer_armed;
+	uint64_t timer_compare, timer_status;
+	uint64_t stat_entries, stat_steps;
+	uint64_t stat_exits[MVM_EXIT_EXCEPTION + 1];
+};
+
+/* An MMIO exit: the access on the board's bus (data filled for a load). */
+void kmod__mmio_exit(struct kmod_vcpu *k);
+
+/* kmod_split.c */
+int kmod_split__init_vcpu(struct kmod_vcpu *k);
+void *kmod_split__vcpu_thread(void *arg);
+void kmod_split__exit_vcpu(struct kmod_vcpu *k);
+
+#endif

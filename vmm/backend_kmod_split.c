@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Split execution under mvm.ko: the guest's user mode runs natively in the
+ * module (MVM_CAP_GUEST_MMU: the module translates through a mirror of the
+ * guest's TLB), its kernel mode runs in the VMM's CPU core, the same one
+ * the emulation backend runs. See Documentation/kmod.md, "Split mode".
+ *
+ * The rule that keeps this exact: every exit of a native run that is not
+ * plainly an interruption or an MMIO access is handed back to the core,
+ * which executes the instruction at the exit PC itself (cpu__step). The
+ * core then either completes it (an instruction the host CPU lacks, an
+ * rdhwr the module did not serve) or raises the guest exception with
+ * every CP0 side effect the architecture defines (EPC/BD, BadVAddr,
+ * Context, XContext, EntryHi, the refill vector), from one implementation.
+ */
+#define _GNU_SOURCE	/* gettid */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backend_kmod.h"
+#include "device.h"
+#include "log.h"
+
+#define STATUS_IE		(1ULL << 0)
+#define STATUS_IM_TIMER		(1ULL << 15)	/* IP7: the Count/Compare timer */
+#define MVM_REG_ENTRYHI		MVM_REG_CP0(10, 0)
+#define MVM_REG_USERLOCAL	MVM_REG_CP0(4, 2)
+#define MVM_REG_HWRENA		MVM_REG_CP0(7, 0)
+
+static int set_one_reg(struct kmod_vcpu *k, uint64_t id, uint64_t val)
+{
+	struct mvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
+
+	if (!ioctl(k->vcpu_fd, MVM_SET_ONE_REG, &r))
+		return 0;
+	pr_err("kmod: vCPU %d: MVM_SET_ONE_REG 0x%llx: %s", k->id,
+	       (unsigned long long)id, strerror(errno));
+	return -1;
+}
+
+/* A kick from another thread (an interrupt line, the board stopping). */
+static void kmod_split__notify(void *arg)
+{
+	struct kmod_vcpu *k = arg;
+
+	if (!atomic_load(&k->native))
+		return;
+	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(k->thread, SIGUSR1);
+}
+
+int kmod_split__init_vcpu(struct kmod_vcpu *k)
+{
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU, .args = { 1 } };
+
+	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
+		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_MMU: %s", k->id,
+		       strerror(errno));
+		return -1;
+	}
+	k->synced = false;
+	k->cpu->native_user = true;
+	k->cpu->notify_arg = k;
+	k->cpu->notify = kmod_split__notify;
+	return 0;
+}
+
+/* The Compare deadline as SIGUSR1 to this thread: it ends a native run. */
+static int timer_setup(struct kmod_vcpu *k)
+{
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR1,
+	};
+
+	ev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &ev, &k->timer)) {
+		pr_err("kmod: vCPU %d: timer_create: %s", k->id, strerror(errno));
+		return -1;
+	}
+	k->timer_ok = true;
+	return 0;
+}
+
+/*
+ * Arms the timer for the guest's next Compare interrupt when the guest
+ * can take it. Count runs on host time, so one Compare value is one
+ * deadline: re-arm only when Compare or the enable bits changed.
+ */
+static void timer_arm(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+	uint64_t enable = cpu->cp0.status & (STATUS_IE | STATUS_IM_TIMER);
+	struct itimerspec its = { 0 };
+	bool want = enable == (STATUS_IE | STATUS_IM_TIMER);
+	uint64_t ns;
+
+	if (want == k->timer_armed && (!want || cpu->cp0.compare == k->timer_compare))
+		return;
+	if (want) {
+		ns = cpu__ns_until_timer(cpu);
+		its.it_value.tv_sec = (time_t)(ns / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(ns % 1000000000ULL) + 1;
+	}
+	if (timer_settime(k->timer, 0, &its, NULL))
+		pr_warn("kmod: vCPU %d: timer_settime: %s", k->id, strerror(errno));
+	k->timer_armed = want;
+	k->timer_compare = cpu->cp0.compare;
+}
+
+static int sync_tlb(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+
+	if (k->synced && cpu->tlb_generation == k->tlb_generation_sent)
+		return 0;
+	for (uint32_t i = 0; i < MVM_GUEST_TLB_SIZE && i < CPU_TLB_ENTRIES; i++) {
+		const struct tlb_entry *e = &cpu->tlb[i];
+		struct mvm_tlb_entry t = {
+			.index = i,
+			.entryhi = e->entryhi,
+			.entrylo0 = e->entrylo[0],
+			.entrylo1 = e->entrylo[1],
+			.pagemask = e->pagemask,
+		};
+
+		if (k->synced && !memcmp(&t, &k->tlb_sent[i], sizeof(t)))
+			continue;
+		if (ioctl(k->vcpu_fd, MVM_SET_TLB, &t)) {
+			/* The core still has it: each access becomes a step. */
+			pr_debug("kmod: vCPU %d: guest TLB entry %u refused (%s)",
+				 k->id, i, strerror(errno));
+			memset(&t, 0, sizeof(t));
+			t.index = i;
+			ioctl(k->vcpu_fd, MVM_SET_TLB, &t);
+		}
+		k->tlb_sent[i] = t;
+	}
+	k->tlb_generation_sent = cpu->tlb_generation;
+	return 0;
+}
+
+/* A CP0 register the module honours, sent when it changed. */
+static int sync_cp0(struct kmod_vcpu *k, uint64_t id, uint64_t val,
+		    uint64_t *sent)
+{
+	if (k->synced && *sent == val)
+		return 0;
+	if (set_one_reg(k, id, val))
+		return -1;
+	*sent = val;
+	return 0;
+}
+
+/* The core's state -> the module, before a native run. */
+static int sync_to_module(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+	struct mvm_regs regs;
+
+	if (sync_tlb(k) ||
+	    sync_cp0(k, MVM_REG_ENTRYHI, cpu->cp0.entryhi, &k->entryhi_sent) ||
+	    sync_cp0(k, MVM_REG_USERLOCAL, cpu->cp0.userlocal, &k->userlocal_sent) ||
+	    sync_cp0(k, MVM_REG_HWRENA, cpu->cp0.hwrena, &k->hwrena_sent))
+		return -1;
+	k->synced = true;
+	memcpy(regs.gpr, cpu->gpr, sizeof(regs.gpr));
+	regs.hi = cpu->hi;
+	regs.lo = cpu->lo;
+	regs.pc = cpu->pc;
+	if (!ioctl(k->vcpu_fd, MVM_SET_REGS, &regs))
+		return 0;
+	pr_err("kmod: vCPU %d: MVM_SET_REGS: %s", k->id, strerror(errno));
+	return -1;
+}
+
+/* The module's registers -> the core, after a native run. */
+static int sync_from_module(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+	struct mvm_regs regs;
+
+	if (ioctl(k->vcpu_fd, MVM_GET_REGS, &regs)) {
+		pr_err("kmod: vCPU %d: MVM_GET_REGS: %s", k->id, strerror(errno));
+		return -1;
+	}
+	memcpy(cpu->gpr, regs.gpr, sizeof(cpu->gpr));
+	cpu->gpr[0] = 0;
+	cpu->hi = regs.hi;
+	cpu->lo = regs.lo;
+	cpu->pc = regs.pc;
+	return 0;
+}
+
+/*
+ * One MVM_RUN. The kick protocol: `native` is set before the flags are
+ * looked at, and a kicker sets its flag before it looks at `native`, so
+ * either this thread sees the kick or the kicker sees it running and
+ * sets immediate_exit and signals it.
+ */
+static int run_native(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+	int ret = 0;
+
+	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	atomic_store(&k->native, true);
+	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq)) {
+		k->run->exit_reason = MVM_EXIT_INTR;
+	} else if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
+		pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
+		ret = -1;
+	}
+	atomic_store(&k->native, false);
+	k->stat_entries++;
+	return ret;
+}
+
+/* An MMIO load's data reaches its register in the module at the next run. */
+static int complete_mmio(struct kmod_vcpu *k)
+{
+	kmod__mmio_exit(k);
+	if (k->run->mmio.is_write)
+		return 0;
+	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
+		pr_err("kmod: vCPU %d: completing MMIO: %s", k->id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void fatal_exit(struct kmod_vcpu *k)
+{
+	struct mvm_run *run = k->run;
+
+	pr_err("kmod: vCPU %d: mvm.ko cannot go on: exit %u, sub-code %u, data 0x%llx 0x%llx at pc 0x%llx",
+	       k->id, run->exit_reason, run->internal.suberror,
+	       (unsigned long long)run->internal.data[0],
+	       (unsigned long long)run->internal.data[1],
+	       (unsigned long long)run->pc);
+}
+
+/*
+ * After a native run: the module's registers into the core, then what the
+ * exit means for the guest. -1: the VMM cannot go on.
+ */
+static int handle_exit(struct kmod_vcpu *k)
+{
+	struct mvm_run *run = k->run;
+	uint32_t reason = run->exit_reason;
+	uint64_t pc = run->pc;
+
+	if (reason <= MVM_EXIT_EXCEPTION)
+		k->stat_exits[reason]++;
+	if (reason == MVM_EXIT_MMIO && complete_mmio(k))
+		return -1;
+	if (sync_from_module(k))
+		return -1;
+	switch (reason) {
+	case MVM_EXIT_MMIO:
+	case MVM_EXIT_INTR:
+		return 0;
+	case MVM_EXIT_INTERNAL_ERROR:
+		if (run->internal.suberror == MVM_INTERNAL_ERROR_PIN) {
+			fatal_exit(k);
+			return -1;
+		}
+		/* What the module cannot emulate (e.g. MMIO in a delay slot), the core can. */
+		/* fall through */
+	case MVM_EXIT_EXCEPTION:
+	case MVM_EXIT_HYPERCALL:
+		/* The module may have moved past it: run it from its start. */
+		k->cpu->pc = pc;
+		k->stat_steps++;
+		cpu__step(k->cpu);
+		return 0;
+	default:
+		fatal_exit(k);
+		return -1;
+	}
+}
+
+/* Native runs while the guest stays in user mode with nothing to deliver. */
+static int run_user_mode(struct kmod_vcpu *k)
+{
+	while (board__state(k->board) == BOARD_RUNNING &&
+	       cpu__native_user_ready(k->cpu)) {
+		timer_arm(k);
+		if (sync_to_module(k) || run_native(k) || handle_exit(k))
+			return -1;
+	}
+	return 0;
+}
+
+void *kmod_split__vcpu_thread(void *arg)
+{
+	struct kmod_vcpu *k = arg;
+	struct cpu *cpu = k->cpu;
+
+	device__set_current_cpu(k->id);
+	/* A secondary sleeps until the guest releases it from reset. */
+	if (!board__wait_cpu_release(k->board, k->id))
+		return NULL;
+	if (timer_setup(k)) {
+		board__request(k->board, BOARD_ERROR);
+		return NULL;
+	}
+	while (!atomic_load(&k->stopping) &&
+	       board__state(k->board) == BOARD_RUNNING) {
+		switch (cpu__run(cpu)) {
+		case CPU_EXIT_USER:
+			if (run_user_mode(k))
+				board__request(k->board, BOARD_ERROR);
+			break;
+		case CPU_EXIT_KICK:
+		case CPU_EXIT_DEBUG:	/* no debugger on this backend */
+			break;
+		case CPU_EXIT_POWEROFF:
+			board__request(k->board, BOARD_POWEROFF);
+			break;
+		case CPU_EXIT_HALT:
+			pr_err("vCPU %d is stuck in a fatal state at pc 0x%llx",
+			       k->id, (unsigned long long)cpu->pc);
+			cpu__dump(cpu);
+			board__request(k->board, BOARD_HALT);
+			break;
+		}
+	}
+	return NULL;
+}
+
+void kmod_split__exit_vcpu(struct kmod_vcpu *k)
+{
+	if (k->timer_ok)
+		timer_delete(k->timer);
+	k->timer_ok = false;
+	if (!k->stat_entries)
+		return;
+	pr_info("kmod: vCPU %d: %llu native runs; exits: %llu MMIO, %llu interrupted, %llu exception, %llu hypercall, %llu internal; %llu instructions stepped by the core",
+		k->id, (unsigned long long)k->stat_entries,
+		(unsigned long long)k->stat_exits[MVM_EXIT_MMIO],
+		(unsigned long long)k->stat_exits[MVM_EXIT_INTR],
+		(unsigned long long)k->stat_exits[MVM_EXIT_EXCEPTION],
+		(unsigned long long)k->stat_exits[MVM_EXIT_HYPERCALL],
+		(unsigned long long)k->stat_exits[MVM_EXIT_INTERNAL_ERROR],
+		(unsigned long long)k->stat_steps);
+}
