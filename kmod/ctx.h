@@ -53,6 +53,7 @@ struct mvm_ctx {
 /* The blob entry.S assembles: copied into the vector page, never run in place. */
 extern const char mvm_vectors_start[], mvm_vectors_end[];
 extern const char mvm_enter_guest[];
+extern const char mvm_tlb_invalidate[];
 #endif
 
 #endif /* MVM_CTX_H */

@@ -215,5 +215,36 @@ mvm_enter_guest:
 	eret
 	 nop
 
+/*
+ * void mvm_tlb_invalidate(unsigned long entryhi, unsigned long shift)
+ * Called through CKSEG0 with interrupts off. If a TLB entry matches
+ * @entryhi (VPN2 | ASID), it gets a unique EntryHi in CKSEG0 (index <<
+ * @shift, @shift = PAGE_SHIFT + 1, as Linux's UNIQUE_ENTRYHI) and invalid
+ * halves. Unmapped code, so no TLB refill can move EntryHi between the
+ * probe and the write.
+ */
+	.globl	mvm_tlb_invalidate
+mvm_tlb_invalidate:
+	dmfc0	t0, CP0_ENTRYHI
+	dmtc0	a0, CP0_ENTRYHI
+	ehb
+	tlbp
+	ehb
+	mfc0	t1, CP0_INDEX
+	bltz	t1, 1f
+	 dsllv	t1, t1, a1
+	lui	t2, 0x8000		/* CKSEG0, sign-extended */
+	daddu	t1, t1, t2
+	dmtc0	t1, CP0_ENTRYHI
+	dmtc0	zero, CP0_ENTRYLO0
+	dmtc0	zero, CP0_ENTRYLO1
+	ehb
+	tlbwi
+	ehb
+1:	dmtc0	t0, CP0_ENTRYHI
+	ehb
+	jr	ra
+	 nop
+
 	.globl	mvm_vectors_end
 mvm_vectors_end:

@@ -50,6 +50,10 @@ struct mvm_mmio_pending {
 	bool sign;		/* sign-extend the loaded value */
 };
 
+/* asid_mms[]: guest ASIDs 0..255, then flat mode's identity window. */
+#define MVM_FLAT_MM		256
+#define MVM_NR_ASID_MMS		257
+
 struct mvm_vcpu {
 	struct mvm_vm *vm;
 	u32 id;
@@ -57,10 +61,15 @@ struct mvm_vcpu {
 	struct mvm_run *run;	/* the page shared with userspace */
 	unsigned long vec_page;	/* CKSEG0: vectors; +MVM_CTX_PAGE: ctx */
 	struct mvm_ctx *ctx;
-	struct mm_struct *asid_mm;	/* a dummy mm: Linux hands it ASIDs */
+	/*
+	 * Dummy mms Linux hands host ASIDs to: one per guest ASID in use
+	 * (allocated at the first MVM_RUN under it) and one for flat mode,
+	 * so each keeps its host TLB entries across guest ASID switches.
+	 */
+	struct mm_struct *asid_mms[MVM_NR_ASID_MMS];
+	struct mm_struct *cur_mm;	/* the one this MVM_RUN enters with */
 	u64 seen_mmu_gen;
 	bool guest_mmu;		/* translate through guest_tlb (MVM_CAP_GUEST_MMU) */
-	bool shadow_stale;	/* guest TLB or ASID changed: drop host entries */
 	struct mvm_pending_tlb tlb;
 	struct mvm_mmio_pending mmio;
 	bool hypercall_pending;

@@ -96,6 +96,119 @@ static void write_pending_tlb(struct mvm_vcpu *v, unsigned long asid)
 	v->tlb.valid = false;
 }
 
+/* Drops every host ASID of @mm: its TLB entries become unreachable. */
+static void drop_mm(struct mm_struct *mm)
+{
+	int c;
+
+	if (!mm)
+		return;
+	for_each_possible_cpu(c)
+		set_cpu_context(c, mm, 0);
+}
+
+/* Drops the host ASIDs of guest ASIDs [first, last]. */
+static void drop_mms(struct mvm_vcpu *v, unsigned int first, unsigned int last)
+{
+	unsigned int i;
+
+	for (i = first; i <= last; i++)
+		drop_mm(v->asid_mms[i]);
+}
+
+/* Beyond this many host page pairs per guest entry, a whole ASID goes. */
+#define MVM_INV_MAX_PAIRS	16
+
+/*
+ * Host TLB entries made from guest translations in [base, base + size)
+ * under guest ASID @asid must die. On this CPU each host pair of the range
+ * is probed and invalidated under that ASID's host ASID (in the vector
+ * page: unmapped code); on the other CPUs, where this vCPU may have run,
+ * the dummy mm loses its ASID. Large or odd ranges drop the whole ASID.
+ */
+static void shadow_invalidate(struct mvm_vcpu *v, u64 base, u64 size,
+			      unsigned int asid)
+{
+	void (*inv)(unsigned long entryhi, unsigned long shift);
+	struct mm_struct *mm = v->asid_mms[asid];
+	u64 pair = 2 * PAGE_SIZE, va, end, ctx;
+	unsigned long flags;
+	int cpu, c;
+
+	if (!mm)
+		return;
+	end = ALIGN(base + size, pair);
+	base &= ~(pair - 1);
+	if (base + size < base || end > BIT_ULL(cpu_vmbits) ||
+	    (end - base) / pair > MVM_INV_MAX_PAIRS) {
+		drop_mm(mm);
+		return;
+	}
+	inv = (void *)(v->vec_page + (mvm_tlb_invalidate - mvm_vectors_start));
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	for_each_possible_cpu(c)
+		if (c != cpu)
+			set_cpu_context(c, mm, 0);
+	ctx = cpu_context(cpu, mm);
+	/* An ASID of an older generation has no entries left. */
+	if (ctx && !((ctx ^ asid_cache(cpu)) & asid_version_mask(cpu))) {
+		htw_stop();
+		for (va = base; va < end; va += pair)
+			inv(va | cpu_asid(cpu, mm), PAGE_SHIFT + 1);
+		htw_start();
+	}
+	local_irq_restore(flags);
+}
+
+static bool entry_valid(const struct mvm_tlb_entry *e)
+{
+	return (e->entrylo0 | e->entrylo1) & ENTRYLO_V;
+}
+
+static bool entry_global(const struct mvm_tlb_entry *e)
+{
+	return e->entrylo0 & e->entrylo1 & ENTRYLO_G;
+}
+
+/* Drops the host entries translations through guest entry @e may have made. */
+static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
+{
+	u64 mask = e->pagemask | 0x1fff;
+
+	if (entry_global(e))
+		drop_mms(v, 0, 255);
+	else
+		shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
+				  e->entryhi & 0xff);
+}
+
+/*
+ * Does guest entry @idx hide (lookups take the first match) a valid entry
+ * after it, which host entries may have come from?
+ */
+static bool shadows_another(struct mvm_vcpu *v, unsigned int idx)
+{
+	const struct mvm_tlb_entry *e = &v->guest_tlb[idx];
+	u64 me = e->pagemask | 0x1fff;
+	unsigned int k;
+
+	for (k = idx + 1; k < MVM_GUEST_TLB_SIZE; k++) {
+		const struct mvm_tlb_entry *o = &v->guest_tlb[k];
+		u64 mo = o->pagemask | 0x1fff;
+
+		if (!entry_valid(o))
+			continue;
+		if (!entry_global(e) && !entry_global(o) &&
+		    (e->entryhi & 0xff) != (o->entryhi & 0xff))
+			continue;
+		if (!((e->entryhi ^ o->entryhi) & ~(me | mo) &
+		      GENMASK_ULL(63, 13)))
+			return true;
+	}
+	return false;
+}
+
 /*
  * The vector page has one interrupt vector, at 0x200: with vectored or EIC
  * interrupts, spacing (IntCtl.VS) 0 sends them all there. Returns the
@@ -129,24 +242,20 @@ static void enter_guest(struct mvm_vcpu *v)
 	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
 	local_irq_save(flags);
 	cpu = smp_processor_id();
-	if (v->seen_mmu_gen != v->vm->mmu_gen || v->shadow_stale) {
-		int c;
-
-		/* Drop every ASID: old TLB entries become unreachable. */
-		for_each_possible_cpu(c)
-			set_cpu_context(c, v->asid_mm, 0);
+	if (v->seen_mmu_gen != v->vm->mmu_gen) {
+		/* Memslots changed: every host entry of the vCPU goes. */
+		drop_mms(v, 0, MVM_NR_ASID_MMS - 1);
 		v->seen_mmu_gen = v->vm->mmu_gen;
-		v->shadow_stale = false;
 		v->tlb.valid = false;
 	}
-	check_mmu_context(v->asid_mm);
+	check_mmu_context(v->cur_mm);
 	/*
 	 * If that rolled the ASID generation over (and flushed the TLB), the
 	 * VMM's own ASID is stale: take a fresh one before entry.S saves
 	 * EntryHi, as a context switch would.
 	 */
 	check_switch_mmu_context(current->mm);
-	asid = cpu_asid(cpu, v->asid_mm);
+	asid = cpu_asid(cpu, v->cur_mm);
 	if (v->tlb.valid)
 		write_pending_tlb(v, asid);
 	v->ctx->guest_status = guest_status();
@@ -173,6 +282,21 @@ static void enter_guest(struct mvm_vcpu *v)
 	local_irq_restore(flags);
 }
 
+/* The dummy mm of the current guest ASID (or flat mode's), allocated once. */
+static int select_mm(struct mvm_vcpu *v)
+{
+	unsigned int i = v->guest_mmu ? v->cp0[10][0] & 0xff : MVM_FLAT_MM;
+
+	if (!v->asid_mms[i]) {
+		v->asid_mms[i] = kzalloc(sizeof(*v->asid_mms[i]),
+					 GFP_KERNEL_ACCOUNT);
+		if (!v->asid_mms[i])
+			return -ENOMEM;
+	}
+	v->cur_mm = v->asid_mms[i];
+	return 0;
+}
+
 static int vcpu_run(struct mvm_vcpu *v)
 {
 	struct mvm_run *run = v->run;
@@ -182,6 +306,9 @@ static int vcpu_run(struct mvm_vcpu *v)
 		return -EIO;
 	if (run->request_interrupt_window)
 		return -EINVAL;
+	ret = select_mm(v);
+	if (ret)
+		return ret;
 	mvm_complete_mmio(v);
 	mvm_complete_hypercall(v);
 	if (run->immediate_exit) {
@@ -232,6 +359,12 @@ static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 	unsigned int reg, sel;
 	u64 val;
 
+	switch (r->id) {
+	case MVM_REG_STAT_EXITS:
+		return set ? -EINVAL : put_user(v->stat_exits, uaddr);
+	case MVM_REG_STAT_REFILLS:
+		return set ? -EINVAL : put_user(v->stat_refills, uaddr);
+	}
 	if ((r->id & ~0xffull) != MVM_REG_CP0_BASE)
 		return -EINVAL;
 	reg = (r->id >> 3) & 31;
@@ -239,9 +372,13 @@ static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 	if (set) {
 		if (get_user(val, uaddr))
 			return -EFAULT;
+		/*
+		 * A new guest ASID selects other host entries (each guest ASID
+		 * keeps its own); only a refill not yet written is dropped.
+		 */
+		if (reg == 10 && sel == 0 && (val ^ v->cp0[10][0]) & 0xff)
+			v->tlb.valid = false;
 		v->cp0[reg][sel] = val;
-		if (reg == 10 && sel == 0)	/* EntryHi: maybe a new guest ASID */
-			v->shadow_stale = true;
 		return 0;
 	}
 	val = v->cp0[reg][sel];
@@ -270,8 +407,14 @@ static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
 	if (set) {
 		if (!valid_pagemask(e.pagemask))
 			return -EINVAL;
+		/* Host entries made through the old entry die, */
+		if (entry_valid(&v->guest_tlb[e.index]))
+			shadow_drop_entry(v, &v->guest_tlb[e.index]);
 		v->guest_tlb[e.index] = e;
-		v->shadow_stale = true;
+		/* and those of entries the new one now hides. */
+		if (shadows_another(v, e.index))
+			shadow_drop_entry(v, &e);
+		v->tlb.valid = false;
 		return 0;
 	}
 	e = v->guest_tlb[e.index];
@@ -287,8 +430,9 @@ static int enable_cap(struct mvm_vcpu *v, void __user *uarg)
 	if (cap.cap != MVM_CAP_GUEST_MMU || cap.flags || cap.args[0] > 1 ||
 	    cap.args[1] || cap.args[2] || cap.args[3])
 		return -EINVAL;
+	/* Flat mode and guest ASIDs have their own host ASIDs. */
 	v->guest_mmu = cap.args[0];
-	v->shadow_stale = true;
+	v->tlb.valid = false;
 	return 0;
 }
 
@@ -364,10 +508,13 @@ static int mvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 
 static void vcpu_free(struct mvm_vcpu *v)
 {
+	int i;
+
 	if (v->vec_page)
 		free_vector_pages(v->vec_page);
 	free_page((unsigned long)v->run);
-	kfree(v->asid_mm);
+	for (i = 0; i < MVM_NR_ASID_MMS; i++)
+		kfree(v->asid_mms[i]);
 	kfree(v);
 }
 
@@ -403,9 +550,11 @@ static struct mvm_vcpu *vcpu_alloc(struct mvm_vm *vm, u32 id)
 	v->id = id;
 	mutex_init(&v->lock);
 	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	v->asid_mm = kzalloc(sizeof(*v->asid_mm), GFP_KERNEL_ACCOUNT);
+	/* Flat mode's mm now, so a flat guest's MVM_RUN never allocates. */
+	v->asid_mms[MVM_FLAT_MM] = kzalloc(sizeof(struct mm_struct),
+					   GFP_KERNEL_ACCOUNT);
 	v->vec_page = alloc_vector_pages();
-	if (!v->run || !v->asid_mm || !v->vec_page) {
+	if (!v->run || !v->asid_mms[MVM_FLAT_MM] || !v->vec_page) {
 		vcpu_free(v);
 		return NULL;
 	}

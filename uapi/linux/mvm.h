@@ -87,6 +87,16 @@ struct mvm_one_reg {
 #define MVM_REG_CP0_BASE	0x1000ull
 #define MVM_REG_CP0(reg, sel)	(MVM_REG_CP0_BASE | ((reg) << 3) | (sel))
 
+/*
+ * Read-only counters of the vCPU (MVM_SET_ONE_REG on them: EINVAL), for
+ * tests and measurements: exits from guest mode, whether handled in the
+ * kernel or not (host interrupts included), and host TLB entries written
+ * for the guest (refills).
+ */
+#define MVM_REG_STAT_BASE	0x2000ull
+#define MVM_REG_STAT_EXITS	(MVM_REG_STAT_BASE | 0)
+#define MVM_REG_STAT_REFILLS	(MVM_REG_STAT_BASE | 1)
+
 /* One entry of the guest's TLB (MIPS64 layout, as tlbr/tlbwi see it). */
 struct mvm_tlb_entry {
 	__u32 index;		/* 0 .. MVM_GUEST_TLB_SIZE-1 */
