@@ -6,6 +6,7 @@
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <asm/addrspace.h>
+#include <asm/cpu-features.h>
 #include <asm/setup.h>
 #include "mvm.h"
 
@@ -43,6 +44,8 @@ static long check_extension(unsigned long cap)
 		return MVM_GUEST_TLB_SIZE;
 	case MVM_CAP_IRQ_LINE:
 		return MVM_NR_IRQ_LINES;
+	case MVM_CAP_USERLOCAL:
+		return cpu_has_userlocal;
 	case MVM_CAP_FLAT_WINDOW:
 		return MVM_FLAT_WINDOW_BITS;
 	default:

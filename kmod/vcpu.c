@@ -235,7 +235,8 @@ static u32 vectored_interrupts_off(void)
 static void enter_guest(struct mvm_vcpu *v)
 {
 	void (*enter)(struct mvm_ctx *ctx);
-	unsigned long flags, asid;
+	unsigned long flags, asid, host_ul = 0;
+	bool ulri = cpu_has_userlocal;
 	u32 intctl, hwrena;
 	int cpu;
 
@@ -268,13 +269,24 @@ static void enter_guest(struct mvm_vcpu *v)
 	htw_stop();
 	intctl = vectored_interrupts_off();
 	/*
-	 * With the host's HWREna the guest could rdhwr the VMM thread's
-	 * UserLocal (a host address) and the cycle counter: in guest mode
-	 * every rdhwr is a reserved instruction, an exit the VMM emulates.
+	 * The host's HWREna would let the guest read the VMM thread's
+	 * UserLocal (a host address) and host counters. In guest mode only
+	 * UserLocal may be enabled, by the guest's own HWREna, and it then
+	 * holds the guest's UserLocal: `rdhwr $29` (TLS) runs natively.
+	 * Every other rdhwr is a reserved instruction, an exit the VMM
+	 * emulates. Interrupts stay off until the host's are back.
 	 */
 	hwrena = read_c0_hwrena();
-	write_c0_hwrena(0);
+	if (ulri) {
+		host_ul = read_c0_userlocal();
+		write_c0_userlocal(v->cp0[4][2]);
+		write_c0_hwrena(v->cp0[7][0] & MIPS_HWRENA_ULR);
+	} else {
+		write_c0_hwrena(0);
+	}
 	enter(v->ctx);
+	if (ulri)
+		write_c0_userlocal(host_ul);
 	write_c0_hwrena(hwrena);
 	if (intctl)
 		write_c0_intctl(intctl);

@@ -145,6 +145,96 @@ TEST_F(vm, rdhwr_cycle_counter_is_reserved_in_guest_mode)
 	expect_exception(_metadata, &self->t, MVM_EXC_RI, GUEST_CODE_GPA);
 }
 
+static int set_cp0(struct mvm_test_vm *t, int reg, int sel, uint64_t val)
+{
+	struct mvm_one_reg r = { MVM_REG_CP0(reg, sel), (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+static uint64_t exits(struct mvm_test_vm *t)
+{
+	uint64_t val = ~0ull;
+	struct mvm_one_reg r = { MVM_REG_STAT_EXITS, (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r) ? ~0ull : val;
+}
+
+/* a0 times: v1 = UserLocal, v0 += v1 (the guest's TLS pointer); syscall. */
+GUEST_CODE(guest_tls_loop,
+	"	move	$2, $0\n"
+	"1:	rdhwr	$3, $29\n"
+	"	daddu	$2, $2, $3\n"
+	"	daddiu	$4, $4, -1\n"
+	"	bnez	$4, 1b\n"
+	"	 nop\n"
+	"	syscall\n");
+
+static __thread int vmm_tls = 42;
+
+/*
+ * With the guest's HWREna.UL set, `rdhwr $29` reads the guest's UserLocal
+ * (MVM_SET_ONE_REG of CP0 4.2) without an exit when the host CPU has
+ * UserLocal (MVM_CAP_USERLOCAL); the VMM thread's own TLS stays intact.
+ * Without ULRI it is an RI exit for the VMM to emulate.
+ */
+TEST_F(vm, rdhwr_userlocal_reads_the_guests_userlocal)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t ul = 0x7fff12345678, n = 10000, before;
+	void *tp = __builtin_thread_pointer();
+	int native = ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_USERLOCAL);
+
+	ASSERT_LE(0, native);
+	ASSERT_EQ(0, load_guest(t, guest_tls_loop));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, n));
+	ASSERT_EQ(0, set_cp0(t, 4, 2, ul));
+	ASSERT_EQ(0, set_cp0(t, 7, 0, 1u << 29));
+	vmm_tls = 43;
+	errno = 0;
+	before = exits(t);
+	ASSERT_NE(~0ull, before);
+	if (!native) {
+		expect_exception(_metadata, t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
+		SKIP(return, "the host CPU has no UserLocal (Config3.ULRI): RI exits");
+	}
+	ASSERT_EQ(0, mvm_run(t));
+	/* The VMM thread's TLS is its own again. */
+	EXPECT_EQ(tp, __builtin_thread_pointer());
+	EXPECT_EQ(43, vmm_tls);
+	EXPECT_EQ(0, errno);
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	ASSERT_EQ(MVM_EXC_SYS, t->run->ex.exc_code)
+		TH_LOG("exc %u at 0x%llx", t->run->ex.exc_code,
+		       (unsigned long long)t->run->pc);
+	EXPECT_EQ(ul, mvm_reg(t, R_V1));
+	EXPECT_EQ(ul * n, mvm_reg(t, R_V0));
+	/* A refill, the syscall and host ticks: not one exit per rdhwr. */
+	TH_LOG("%llu rdhwr $29: %llu exits", (unsigned long long)n,
+	       (unsigned long long)(exits(t) - before));
+	EXPECT_GT(n / 10, exits(t) - before);
+	/* A failing syscall still sets this thread's errno (TLS). */
+	EXPECT_EQ(-1, ioctl(t->vcpu_fd, 0));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+/* The guest's HWREna decides: UserLocal off, or any other register, is RI. */
+TEST_F(vm, rdhwr_without_guest_hwrena_is_reserved)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, set_cp0(t, 4, 2, 0x1234));
+	ASSERT_EQ(0, load_guest(t, guest_rdhwr_userlocal));
+	ASSERT_EQ(0, set_cp0(t, 7, 0, ~(1ull << 29)));
+	expect_exception(_metadata, t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
+	EXPECT_EQ(0, mvm_reg(t, 3));
+	/* CPUNum, SYNCI_Step, CC, CCRes would read host values: never. */
+	ASSERT_EQ(0, set_cp0(t, 7, 0, 0xffffffff));
+	ASSERT_EQ(0, load_guest(t, guest_rdhwr_cycles));
+	expect_exception(_metadata, t, MVM_EXC_RI, GUEST_CODE_GPA);
+}
+
 TEST_F(vm, exit_coprocessor_unusable)
 {
 	ASSERT_EQ(0, load_guest(&self->t, guest_mfc0));

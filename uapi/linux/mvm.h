@@ -29,6 +29,7 @@
 #define MVM_CAP_FLAT_WINDOW	8	/* returns log2 of the flat GVA window */
 #define MVM_CAP_HYPERCALL	9	/* the hypcall instruction exits */
 #define MVM_CAP_GUEST_MMU	10	/* MVM_ENABLE_CAP: translate through the guest TLB */
+#define MVM_CAP_USERLOCAL	11	/* rdhwr $29 runs natively (host has ULRI) */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -77,7 +78,15 @@ struct mvm_regs {
 
 /*
  * One register by id. Ids: MVM_REG_CP0(reg, sel) for the guest's CP0 state
- * (64-bit values; 32-bit registers are sign-extended).
+ * (64-bit values; 32-bit registers are sign-extended). mvm.ko stores all of
+ * them; these it also honours:
+ *   CP0(10, 0) EntryHi: its ASID selects guest TLB entries (MVM_CAP_GUEST_MMU)
+ *   CP0(4, 2)  UserLocal: what `rdhwr $29` reads in the guest, and
+ *   CP0(7, 0)  HWREna: only bit 29 (UserLocal) counts; with it set and
+ *              MVM_CAP_USERLOCAL, `rdhwr $29` runs without an exit. Any
+ *              other rdhwr, or without them, is an RI exception exit.
+ *   CP0(13, 0) Cause, CP0(14, 0) EPC, CP0(8, 0) BadVAddr: set by exception
+ *              exits; Cause.IP2..IP7 read back MVM_IRQ_LINE.
  */
 struct mvm_one_reg {
 	__u64 id;
