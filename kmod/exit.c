@@ -400,7 +400,11 @@ static int general_exception(struct mvm_vcpu *v)
 	case MVM_EXC_MOD:
 		return tlb_mod(v);
 	case MVM_EXC_CPU:
-		if (!fetch_insn(v, v->ctx->pc, &insn) &&
+		/*
+		 * With the guest MMU the guest is an OS's user mode, where
+		 * hypcall means nothing special: its kernel decides.
+		 */
+		if (!v->guest_mmu && !fetch_insn(v, v->ctx->pc, &insn) &&
 		    (insn & INSN_HYPCALL_MASK) == INSN_HYPCALL)
 			return hypercall_exit(v, insn);
 		return exception_exit(v);

@@ -252,6 +252,55 @@ TEST_F(mmu, back_to_flat_mode)
 	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));
 }
 
+/* hypcall 0, the in-kernel NOP code, syscall. */
+GUEST_CODE(guest_hypcalls,
+	"	.word	0x42000028\n"
+	"	.word	0x42000028 | (0x3ff << 11)\n"
+	"	syscall\n");
+
+/*
+ * With the guest MMU the guest is an OS's user mode: hypcall, even the
+ * in-kernel NOP code, is the exception the CPU raised (CpU, or RI), for
+ * the guest kernel to handle; PC and v0 stay. Flat mode keeps hypercalls.
+ */
+TEST_F(mmu, hypcall_is_an_exception_with_the_guest_mmu)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t pc;
+
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_hypcalls_start,
+				   GUEST_CODE_LEN(guest_hypcalls)));
+	for (pc = CODE_GVA; pc <= CODE_GVA + 4; pc += 4) {
+		ASSERT_EQ(0, mvm_set_reg(t, 32, pc));
+		ASSERT_EQ(0, mvm_set_reg(t, R_V0, 0x77));
+		ASSERT_EQ(0, mvm_run(t));
+		ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+			TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+		EXPECT_TRUE(t->run->ex.exc_code == MVM_EXC_CPU ||
+			    t->run->ex.exc_code == MVM_EXC_RI)
+			TH_LOG("exc %u", t->run->ex.exc_code);
+		EXPECT_EQ(pc, t->run->ex.epc);
+		EXPECT_EQ(pc, mvm_reg(t, 32));
+		EXPECT_EQ(0x77, mvm_reg(t, R_V0));
+		EXPECT_EQ(pc == CODE_GVA ? 0x42000028 :
+			  0x42000028 | (0x3ff << 11), t->run->ex.insn);
+	}
+	/* Flat mode: the code at its GPA, a hypercall again. */
+	ASSERT_EQ(0, guest_mmu(t, 0));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GPA));
+	ASSERT_EQ(0, mvm_run(t));
+	ASSERT_EQ(MVM_EXIT_HYPERCALL, t->run->exit_reason);
+	EXPECT_EQ(CODE_GPA, t->run->pc);
+	EXPECT_EQ(0, t->run->hypercall.code);
+	/* The NOP code is answered in the kernel: v0 = 0, then the end. */
+	ASSERT_EQ(0, mvm_set_reg(t, R_V0, 0x77));
+	ASSERT_EQ(0, mvm_run(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GPA + 8, t->run->pc);
+	EXPECT_EQ(0, mvm_reg(t, R_V0));
+}
+
 /* Runs guest_rw from CODE_GVA under @asid with a1 = @a1. */
 static void run_asid(struct __test_metadata *_metadata, struct mvm_test_vm *t,
 		     uint64_t asid, uint64_t a1, uint64_t v0)

@@ -27,7 +27,7 @@
 #define MVM_CAP_GUEST_TLB	6	/* returns the guest TLB size */
 #define MVM_CAP_IRQ_LINE	7	/* returns the number of lines */
 #define MVM_CAP_FLAT_WINDOW	8	/* returns log2 of the flat GVA window */
-#define MVM_CAP_HYPERCALL	9	/* the hypcall instruction exits */
+#define MVM_CAP_HYPERCALL	9	/* hypcall exits (flat mode only) */
 #define MVM_CAP_GUEST_MMU	10	/* MVM_ENABLE_CAP: translate through the guest TLB */
 #define MVM_CAP_USERLOCAL	11	/* rdhwr $29 runs natively (host has ULRI) */
 
@@ -149,6 +149,9 @@ struct mvm_enable_cap {
 /*
  * `hypcall MVM_HYPCALL_CODE_NOP` is answered in the kernel (v0 = 0) without
  * an exit to userspace: the cheapest round trip, for measurements.
+ * Hypercalls exist in flat mode only: with MVM_CAP_GUEST_MMU the guest is an
+ * OS's user mode, and hypcall (any code) is an MVM_EXIT_EXCEPTION with the
+ * exception the CPU raised (CpU, or RI), for the guest's kernel to handle.
  */
 #define MVM_HYPCALL_CODE_NOP	0x3ff
 
@@ -191,7 +194,10 @@ struct mvm_run {
 			__u32 flags;	/* MVM_EX_* */
 			__u32 pad;
 		} ex;
-		/* MVM_EXIT_HYPERCALL: `hypcall code`; nr = v0, args = a0..a3. */
+		/*
+		 * MVM_EXIT_HYPERCALL (flat mode): `hypcall code`; nr = v0,
+		 * args = a0..a3.
+		 */
 		struct {
 			__u64 nr;
 			__u64 args[4];
