@@ -216,24 +216,30 @@ mvm_enter_guest:
 	 nop
 
 /*
- * void mvm_tlb_invalidate(unsigned long entryhi, unsigned long shift)
- * Called through CKSEG0 with interrupts off. If a TLB entry matches
- * @entryhi (VPN2 | ASID), it gets a unique EntryHi in CKSEG0 (index <<
- * @shift, @shift = PAGE_SHIFT + 1, as Linux's UNIQUE_ENTRYHI) and invalid
- * halves. Unmapped code, so no TLB refill can move EntryHi between the
- * probe and the write.
+ * void mvm_tlb_invalidate(unsigned long va, unsigned long npairs,
+ *			   unsigned long shift, unsigned long asid)
+ * Called through CKSEG0 with interrupts off. For each of @npairs host page
+ * pairs from @va (a pair is 1 << @shift bytes, @shift = PAGE_SHIFT + 1): if
+ * a TLB entry matches it under @asid, the entry gets a unique EntryHi in
+ * CKSEG0 (index << @shift, as Linux's UNIQUE_ENTRYHI, with @asid so that
+ * EntryHi's ASID changes only twice) and invalid halves. Unmapped code, so
+ * no TLB refill can move EntryHi between the probe and the write.
  */
 	.globl	mvm_tlb_invalidate
 mvm_tlb_invalidate:
 	dmfc0	t0, CP0_ENTRYHI
-	dmtc0	a0, CP0_ENTRYHI
+	li	t3, 1
+	dsllv	t3, t3, a2		/* pair size */
+	lui	t2, 0x8000		/* CKSEG0, sign-extended */
+	or	t2, t2, a3
+2:	or	t1, a0, a3
+	dmtc0	t1, CP0_ENTRYHI
 	ehb
 	tlbp
 	ehb
 	mfc0	t1, CP0_INDEX
 	bltz	t1, 1f
-	 dsllv	t1, t1, a1
-	lui	t2, 0x8000		/* CKSEG0, sign-extended */
+	 dsllv	t1, t1, a2
 	daddu	t1, t1, t2
 	dmtc0	t1, CP0_ENTRYHI
 	dmtc0	zero, CP0_ENTRYLO0
@@ -241,7 +247,10 @@ mvm_tlb_invalidate:
 	ehb
 	tlbwi
 	ehb
-1:	dmtc0	t0, CP0_ENTRYHI
+1:	daddiu	a1, a1, -1
+	bnez	a1, 2b
+	 daddu	a0, a0, t3
+	dmtc0	t0, CP0_ENTRYHI
 	ehb
 	jr	ra
 	 nop

@@ -54,13 +54,16 @@ static const struct mvm_tlb_entry *guest_tlb_lookup(struct mvm_vcpu *v,
 
 /*
  * GVA -> GPA: the identity inside the flat window, or through the guest's
- * TLB with MVM_CAP_GUEST_MMU. @dirty: the guest allows stores.
+ * TLB with MVM_CAP_GUEST_MMU. @dirty: the guest allows stores. @entry: the
+ * guest TLB entry used (-1: none).
  */
-static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
+static enum xlate translate_entry(struct mvm_vcpu *v, u64 gva, u64 *gpa,
+				  bool *dirty, int *entry)
 {
 	const struct mvm_tlb_entry *e;
 	u64 page, lo;
 
+	*entry = -1;
 	if (!v->guest_mmu) {
 		if (gva >= MVM_GVA_LIMIT)
 			return XLATE_OUTSIDE;
@@ -71,6 +74,7 @@ static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
 	e = guest_tlb_lookup(v, gva);
 	if (!e)
 		return XLATE_MISS;
+	*entry = e - v->guest_tlb;
 	page = ((e->pagemask | 0x1fff) + 1) >> 1;
 	lo = gva & page ? e->entrylo1 : e->entrylo0;
 	if (!(lo & ENTRYLO_V))
@@ -80,6 +84,13 @@ static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
 	*gpa = ((((lo >> MVM_ENTRYLO_PFN_SHIFT) & GENMASK_ULL(29, 0)) << 12) &
 		~(page - 1)) + (gva & (page - 1));
 	return *gpa < MVM_GVA_LIMIT ? XLATE_OK : XLATE_INVALID;
+}
+
+static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
+{
+	int entry;
+
+	return translate_entry(v, gva, gpa, dirty, &entry);
 }
 
 static bool gva_to_gpa(struct mvm_vcpu *v, u64 gva, u64 *gpa)
@@ -304,13 +315,17 @@ static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
 	unsigned long pfn;
 	bool writable, dirty;
 	u64 gpa, lo;
+	int entry;
 
 	*ram = false;
-	if (translate(v, gva, &gpa, &dirty) != XLATE_OK)
+	if (translate_entry(v, gva, &gpa, &dirty, &entry) != XLATE_OK)
 		return 0;
 	if (mvm_vm_pin_gpa(v->vm, gpa, false, &pfn, &writable))
 		return 0;
 	*ram = true;
+	/* A host entry will come from it: MVM_SET_TLB must invalidate. */
+	if (entry >= 0)
+		v->shadowed |= BIT_ULL(entry);
 	lo = ((u64)pfn << MVM_ENTRYLO_PFN_SHIFT) | ENTRYLO_V |
 	     ((_page_cachable_default >> _CACHE_SHIFT) << ENTRYLO_C_SHIFT);
 	if (writable && dirty)

@@ -75,6 +75,8 @@ struct mvm_vcpu {
 	bool hypercall_pending;
 	u64 cp0[32][8];		/* the guest's CP0 (flat mode: storage) */
 	struct mvm_tlb_entry guest_tlb[MVM_GUEST_TLB_SIZE];
+	/* Bit n: a host entry was made through guest_tlb[n] since written. */
+	u64 shadowed;
 	u64 stat_exits, stat_refills;
 };
 

@@ -129,9 +129,10 @@ static void drop_mms(struct mvm_vcpu *v, unsigned int first, unsigned int last)
 static void shadow_invalidate(struct mvm_vcpu *v, u64 base, u64 size,
 			      unsigned int asid)
 {
-	void (*inv)(unsigned long entryhi, unsigned long shift);
+	void (*inv)(unsigned long va, unsigned long npairs, unsigned long shift,
+		    unsigned long asid);
 	struct mm_struct *mm = v->asid_mms[asid];
-	u64 pair = 2 * PAGE_SIZE, va, end, ctx;
+	u64 pair = 2 * PAGE_SIZE, end, ctx;
 	unsigned long flags;
 	int cpu, c;
 
@@ -154,16 +155,11 @@ static void shadow_invalidate(struct mvm_vcpu *v, u64 base, u64 size,
 	/* An ASID of an older generation has no entries left. */
 	if (ctx && !((ctx ^ asid_cache(cpu)) & asid_version_mask(cpu))) {
 		htw_stop();
-		for (va = base; va < end; va += pair)
-			inv(va | cpu_asid(cpu, mm), PAGE_SHIFT + 1);
+		inv(base, (end - base) / pair, PAGE_SHIFT + 1,
+		    cpu_asid(cpu, mm));
 		htw_start();
 	}
 	local_irq_restore(flags);
-}
-
-static bool entry_valid(const struct mvm_tlb_entry *e)
-{
-	return (e->entrylo0 | e->entrylo1) & ENTRYLO_V;
 }
 
 static bool entry_global(const struct mvm_tlb_entry *e)
@@ -176,16 +172,17 @@ static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
 {
 	u64 mask = e->pagemask | 0x1fff;
 
-	if (entry_global(e))
+	if (entry_global(e)) {
 		drop_mms(v, 0, 255);
-	else
+		v->shadowed = 0;	/* all of them are unreachable now */
+	} else
 		shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
 				  e->entryhi & 0xff);
 }
 
 /*
- * Does guest entry @idx hide (lookups take the first match) a valid entry
- * after it, which host entries may have come from?
+ * Does guest entry @idx hide (lookups take the first match) an entry after
+ * it which host entries came from?
  */
 static bool shadows_another(struct mvm_vcpu *v, unsigned int idx)
 {
@@ -197,7 +194,7 @@ static bool shadows_another(struct mvm_vcpu *v, unsigned int idx)
 		const struct mvm_tlb_entry *o = &v->guest_tlb[k];
 		u64 mo = o->pagemask | 0x1fff;
 
-		if (!entry_valid(o))
+		if (!(v->shadowed & BIT_ULL(k)))
 			continue;
 		if (!entry_global(e) && !entry_global(o) &&
 		    (e->entryhi & 0xff) != (o->entryhi & 0xff))
@@ -246,6 +243,7 @@ static void enter_guest(struct mvm_vcpu *v)
 	if (v->seen_mmu_gen != v->vm->mmu_gen) {
 		/* Memslots changed: every host entry of the vCPU goes. */
 		drop_mms(v, 0, MVM_NR_ASID_MMS - 1);
+		v->shadowed = 0;
 		v->seen_mmu_gen = v->vm->mmu_gen;
 		v->tlb.valid = false;
 	}
@@ -419,9 +417,13 @@ static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
 	if (set) {
 		if (!valid_pagemask(e.pagemask))
 			return -EINVAL;
-		/* Host entries made through the old entry die, */
-		if (entry_valid(&v->guest_tlb[e.index]))
+		/*
+		 * Host entries made through the old entry die (none unless a
+		 * refill went through it since it was written),
+		 */
+		if (v->shadowed & BIT_ULL(e.index))
 			shadow_drop_entry(v, &v->guest_tlb[e.index]);
+		v->shadowed &= ~BIT_ULL(e.index);
 		v->guest_tlb[e.index] = e;
 		/* and those of entries the new one now hides. */
 		if (shadows_another(v, e.index))
