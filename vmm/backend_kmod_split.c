@@ -101,9 +101,9 @@ static void timer_arm(struct kmod_vcpu *k)
 	if (want == k->timer_armed && (!want || cpu->cp0.compare == k->timer_compare))
 		return;
 	if (want) {
-		ns = cpu__ns_until_timer(cpu);
+		ns = cpu__ns_until_timer(cpu) + 1;	/* 0 would disarm */
 		its.it_value.tv_sec = (time_t)(ns / 1000000000ULL);
-		its.it_value.tv_nsec = (long)(ns % 1000000000ULL) + 1;
+		its.it_value.tv_nsec = (long)(ns % 1000000000ULL);
 	}
 	if (timer_settime(k->timer, 0, &its, NULL))
 		pr_warn("kmod: vCPU %d: timer_settime: %s", k->id, strerror(errno));
