@@ -2,11 +2,15 @@
 #   make kmod        cross-builds build/kmod/mvm.ko against Debian's 5kc-malta headers
 #   make selftests   cross-builds the static selftests into build/selftests/
 #   make host-check  boots the host in QEMU, loads mvm.ko, runs the selftests (TAP)
+#   make host-shell  the same host with a shell on the console (mvm.ko loaded)
+#   make host-run    the host runs one guest (GUEST_KERNEL, GUEST_INITRD,
+#                    GUEST_APPEND, GUEST_MEM, GUEST_BACKEND, HOST_CPU), console
+#                    on this terminal, and powers off when the guest ends
 KMOD_CROSS := mips64el-linux-gnuabi64-
 KMOD_OUT := build/kmod
 KMOD_HOST_DIR := $(or $(MVM_CACHE),$(HOME)/.cache/mvm)/host/current
 
-.PHONY: kmod selftests host-check host-run host-fetch
+.PHONY: kmod selftests host-check host-run host-shell host-fetch
 host-fetch:
 	@scripts/host/fetch.sh >/dev/null
 
@@ -27,11 +31,24 @@ $(ST_OUT)/%: selftests/%.c $(ST_LIB) $(ST_HDRS) | host-fetch
 	@mkdir -p $(ST_OUT)
 	$(KMOD_CROSS)gcc $(ST_CFLAGS) -o $@ $< $(ST_LIB)
 
-host-check: kmod selftests
+host-check: kmod selftests guest
 	@scripts/host/check.sh
 
-host-run: kmod selftests mips-vmm
-	@scripts/host/check.sh --interactive
+host-shell: kmod selftests mips-vmm
+	@scripts/host/check.sh --shell
+
+# Guest files and options; empty means the default guest, kmod, 256M.
+GUEST_KERNEL ?=
+GUEST_INITRD ?=
+GUEST_APPEND ?=
+GUEST_MEM ?=
+GUEST_BACKEND ?=
+HOST_CPU ?=
+host-run: kmod selftests mips-vmm guest
+	@GUEST_KERNEL="$(GUEST_KERNEL)" GUEST_INITRD="$(GUEST_INITRD)" \
+	GUEST_APPEND="$(GUEST_APPEND)" GUEST_MEM="$(GUEST_MEM)" \
+	GUEST_BACKEND="$(GUEST_BACKEND)" HOST_CPU="$(HOST_CPU)" \
+		scripts/host/check.sh --run
 
 # Benchmarks run on the host by host-check (printed as "# bench:" lines).
 KMOD_BENCH := build/bench/kmod-bench

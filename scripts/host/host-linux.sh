@@ -1,0 +1,48 @@
+# make host-check's Linux boots, sourced by the host's /init (make-initramfs.sh)
+# after the selftests and flat guests: the default guest under mvm.ko (split
+# mode) runs tests/boot/run's command set and a guest module cycle; with
+# mvm.emu-boot (MVM_HOST_EMU_BOOT=1) the same guest then boots under the
+# emulator, timed. Uses /init's helpers
+# (guest_boot, linux_checks, expect, ended) and variables ($cpu, $SPLIT).
+G="--kernel /guest/vmlinuz --initrd /guest/initramfs.cpio.gz --mem $guest_mem"
+skip=
+[ -x /bin/mvm ] || skip="no mips64el mvm was built"
+[ -n "$skip" ] || [ -f /guest/vmlinuz ] || skip="no default guest in the initramfs (make guest)"
+EMU_BOOT=
+case $cmdline in *" mvm.emu-boot "*) EMU_BOOT=1;; esac
+case $cmdline in *" mvm.nolinux "*)
+	skip="Linux boots take minutes under QEMU: host-check runs them on the CPU models in MVM_HOST_LINUX_CPUS (default MIPS64R2-generic) only";;
+esac
+if [ -n "$skip" ]; then
+	echo "@@ok Linux boots under mvm.ko and under the emulator # SKIP $skip"
+elif [ -z "$SPLIT" ]; then
+	echo "@@ok kmod: the default guest boots to a shell under mvm.ko # SKIP this mvm has no split mode yet (no --kmod-mode)"
+else
+	t0=$(now)
+	guest_boot kmod 1800 /tmp/linux.sh --backend kmod $G --disk /guest/disk.img
+	if [ -e /tmp/kmod.boot ]; then
+		echo "@@ok kmod: the default guest boots to a shell under mvm.ko ($(cat /tmp/kmod.boot) s)"
+		linux_checks kmod kmod
+		ended kmod "kmod: poweroff -f ends mvm with status 0"
+	else
+		echo "@@not ok kmod: the default guest boots to a shell under mvm.ko (status $(cat /tmp/kmod.rc))"
+		tail -15 /tmp/kmod.out | sed 's/^/@@#   /'
+	fi
+	echo "@@bench kmod: boot to the shell $(cat /tmp/kmod.boot 2>/dev/null) s, whole run $(secs $t0 $(now)) s ($cpu)"
+fi
+if [ -n "$skip" ]; then
+	:
+elif [ -z "$EMU_BOOT" ]; then
+	echo "@@ok emu: the default guest boots under the emulator in the host # SKIP minutes more; MVM_HOST_EMU_BOOT=1 runs it (make bench-host always does)"
+else
+	guest_boot emu 900 /tmp/up.sh --backend emu $G
+	if [ -e /tmp/emu.boot ]; then
+		echo "@@ok emu: the default guest boots to a shell under the emulator ($(cat /tmp/emu.boot) s)"
+		expect emu "emu: the guest's shell runs a command" '^T:uptime [0-9]'
+		ended emu "emu: poweroff -f ends mvm with status 0"
+		echo "@@bench emu: boot to the shell $(cat /tmp/emu.boot) s ($cpu)"
+	else
+		echo "@@not ok emu: the default guest boots to a shell under the emulator (status $(cat /tmp/emu.rc))"
+		tail -15 /tmp/emu.out | sed 's/^/@@#   /'
+	fi
+fi
