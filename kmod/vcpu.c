@@ -175,9 +175,10 @@ static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
 	if (entry_global(e)) {
 		drop_mms(v, 0, 255);
 		v->shadowed = 0;	/* all of them are unreachable now */
-	} else
+	} else {
 		shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
 				  e->entryhi & 0xff);
+	}
 }
 
 /*
@@ -565,7 +566,7 @@ static struct mvm_vcpu *vcpu_alloc(struct mvm_vm *vm, u32 id)
 	mutex_init(&v->lock);
 	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	/* Flat mode's mm now, so a flat guest's MVM_RUN never allocates. */
-	v->asid_mms[MVM_FLAT_MM] = kzalloc(sizeof(struct mm_struct),
+	v->asid_mms[MVM_FLAT_MM] = kzalloc(sizeof(*v->asid_mms[0]),
 					   GFP_KERNEL_ACCOUNT);
 	v->vec_page = alloc_vector_pages();
 	if (!v->run || !v->asid_mms[MVM_FLAT_MM] || !v->vec_page) {
