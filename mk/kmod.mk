@@ -31,7 +31,7 @@ $(ST_OUT)/%: selftests/%.c $(ST_LIB) $(ST_HDRS) | host-fetch
 	@mkdir -p $(ST_OUT)
 	$(KMOD_CROSS)gcc $(ST_CFLAGS) -o $@ $< $(ST_LIB)
 
-host-check: kmod selftests guest
+host-check: kmod selftests guest baremetal
 	@scripts/host/check.sh
 
 host-shell: kmod selftests mips-vmm

@@ -38,6 +38,14 @@ for t in "$ROOT"/build/selftests/*_test "$ROOT"/build/selftests/*.elf \
 	[ -f "$t" ] && cp "$t" "$r/selftests/"
 done
 [ -x "$ROOT/build/mips64el/mvm" ] && cp "$ROOT/build/mips64el/mvm" "$r/bin/mvm"
+# tests/baremetal's programs, for split mode's comparison with the emulator.
+cp "$ROOT/scripts/host/baremetal-split.sh" "$r/bin/"
+if ls "$ROOT"/build/baremetal/*.elf > /dev/null 2>&1; then
+	mkdir -p "$r/baremetal"
+	cp "$ROOT"/build/baremetal/*.elf "$r/baremetal/"
+	printf '\x77\x00\x02\x24\x08\x00\xe0\x03\x00\x00\x00\x00' > "$r/baremetal/dma.img"
+	truncate -s 4096 "$r/baremetal/dma.img"
+fi
 
 # The guest: a kernel and an initramfs, the default one unless given.
 kernel=${GUEST_KERNEL:-$CACHE/guest/vmlinuz}
@@ -275,6 +283,14 @@ fi
 for b in /selftests/kmod-*; do
 	[ -x "$b" ] && "$b" 2>&1 | sed 's/^/@@bench /'
 done
+
+# Split mode's exactness: every bare-metal program of tests/baremetal under
+# mvm.ko and under the emulator, compared (scripts/host/baremetal-split.sh).
+if [ -n "$SPLIT" ] && [ -x /bin/baremetal-split.sh ] && ls /baremetal/*.elf > /dev/null 2>&1; then
+	baremetal-split.sh /baremetal
+else
+	echo "@@ok baremetal programs under mvm.ko (split mode) = under the emulator # SKIP no split-mode mvm or no tests/baremetal programs (make baremetal)"
+fi
 
 # Stock Linux (the default guest) under mvm.ko, then under the emulator.
 . /etc/linux.sh
