@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "cpu.h"
 #include "log.h"
 
 #define MVM_DEVICE "/dev/mvm"
@@ -58,4 +59,12 @@ const struct backend *backend__select(const char *name)
 		return NULL;
 	}
 	return b;
+}
+
+void backend__vcpu_stuck(struct board *board, struct cpu *cpu)
+{
+	pr_err("vCPU %d is stuck in a fatal state at pc 0x%llx", cpu->id,
+	       (unsigned long long)cpu->pc);
+	cpu__dump(cpu);
+	board__request(board, BOARD_HALT);
 }

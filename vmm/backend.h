@@ -32,4 +32,8 @@ extern const struct backend backend_kmod;	/* vmm/backend_kmod.c */
  */
 const struct backend *backend__select(const char *name);
 
+struct cpu;
+/* CPU_EXIT_HALT: say where the vCPU is stuck, dump it, halt the board. */
+void backend__vcpu_stuck(struct board *board, struct cpu *cpu);
+
 #endif

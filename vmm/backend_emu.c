@@ -50,10 +50,7 @@ static void *emu__vcpu_thread(void *arg)
 			board__request(v->board, BOARD_POWEROFF);
 			break;
 		case CPU_EXIT_HALT:
-			pr_err("vCPU %d is stuck in a fatal state at pc 0x%llx",
-			       v->cpu->id, (unsigned long long)v->cpu->pc);
-			cpu__dump(v->cpu);
-			board__request(v->board, BOARD_HALT);
+			backend__vcpu_stuck(v->board, v->cpu);
 			break;
 		}
 	}

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "backend_kmod.h"
 #include "device.h"
 #include "log.h"
@@ -323,10 +324,7 @@ void *kmod_split__vcpu_thread(void *arg)
 			board__request(k->board, BOARD_POWEROFF);
 			break;
 		case CPU_EXIT_HALT:
-			pr_err("vCPU %d is stuck in a fatal state at pc 0x%llx",
-			       k->id, (unsigned long long)cpu->pc);
-			cpu__dump(cpu);
-			board__request(k->board, BOARD_HALT);
+			backend__vcpu_stuck(k->board, cpu);
 			break;
 		}
 	}
