@@ -10,6 +10,7 @@
 #   MVM_HOST_LINUX_CPUS=MIPS64R2-generic   CPU models that also boot Linux
 #                                          under mvm.ko (split mode)
 #   MVM_HOST_EMU_BOOT=1                    and under the emulator, timed
+#   MVM_HOST_APPEND="..."                  more for the host's command line
 #   --shell      make host-shell: a shell on the host (first CPU model)
 #   --run        make host-run: the host runs one guest with `mvm run`,
 #                console on this terminal, and powers off when it ends:
@@ -106,6 +107,7 @@ for cpu in ${MVM_HOST_CPUS:-MIPS64R2-generic 5KEc}; do
 	*) a="$a mvm.nolinux" ;;
 	esac
 	[ "${MVM_HOST_EMU_BOOT:-}" != 1 ] || a="$a mvm.emu-boot"
+	a="$a ${MVM_HOST_APPEND:-}"
 	qemu timeout "${MVM_HOST_TIMEOUT:-3600}" "$cpu" "$a" < /dev/null > "$OUT/log" 2>&1
 	rc=$?
 	cp "$OUT/log" "$log"
