@@ -20,6 +20,8 @@
 #define INSN_SIMM(i)		((s64)(s16)((i) & 0xffff))
 #define INSN_HYPCALL_MASK	0xfe00003fu
 #define INSN_HYPCALL		0x42000028u
+#define INSN_RDHWR_RT_MASK	0xffe0ffffu	/* all but rt */
+#define INSN_RDHWR_ULR		0x7c00e83bu	/* rdhwr rt, $29 */
 
 /* EntryLo (MIPS64): the PFN starts at bit 6. */
 #define MVM_ENTRYLO_PFN_SHIFT	6
@@ -402,6 +404,31 @@ static int hypercall_exit(struct mvm_vcpu *v, u32 insn)
 	return EXIT_TO_USER;
 }
 
+/*
+ * `rdhwr rt, $29` (the guest's TLS pointer) that the host CPU refused: it
+ * has no UserLocal, or is MIPS64 R1. When the guest's HWREna allows the
+ * read, answer it from the guest's UserLocal here, as a host with ULRI
+ * does natively, instead of an exit to the VMM per TLS access.
+ */
+static bool rdhwr_userlocal(struct mvm_vcpu *v)
+{
+	unsigned int link_reg;
+	u64 next;
+	u32 insn;
+
+	if (!(v->cp0[7][0] & MIPS_HWRENA_ULR) ||
+	    faulting_insn(v, &insn, &next, &link_reg) ||
+	    (insn & INSN_RDHWR_RT_MASK) != INSN_RDHWR_ULR)
+		return false;
+	/* A branch's link first, then its delay slot's destination. */
+	if (link_reg)
+		v->ctx->gpr[link_reg] = v->ctx->pc + 8;
+	if (INSN_RT(insn))
+		v->ctx->gpr[INSN_RT(insn)] = v->cp0[4][2];
+	v->ctx->pc = next;
+	return true;
+}
+
 static int general_exception(struct mvm_vcpu *v)
 {
 	u32 exc = CAUSE_EXCCODE(v->ctx->cause), insn;
@@ -414,6 +441,8 @@ static int general_exception(struct mvm_vcpu *v)
 		return tlb_miss(v);
 	case MVM_EXC_MOD:
 		return tlb_mod(v);
+	case MVM_EXC_RI:
+		return rdhwr_userlocal(v) ? REENTER : exception_exit(v);
 	case MVM_EXC_CPU:
 		/*
 		 * With the guest MMU the guest is an OS's user mode, where
