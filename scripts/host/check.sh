@@ -133,7 +133,7 @@ for cpu in ${MVM_HOST_CPUS:-MIPS64R2-generic 5KEc}; do
 		esac
 	done < <(grep -a '@@' "$OUT/log" | sed 's/^.*@@/@@/')
 	if [ $mode = bench ]; then
-		{ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), host CPU $cpu, $(git -C "$ROOT" rev-parse --short HEAD)"
+		{ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), host CPU $cpu, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 		  grep -a '@@bench ' "$OUT/log" | sed 's/^.*@@bench //; s/\r$//'
 		} > "$ROOT/build/host/bench-$cpu.txt"
 		echo "# bench: kept in build/host/bench-$cpu.txt"
