@@ -20,7 +20,7 @@ elif [ -z "$SPLIT" ]; then
 	echo "@@ok kmod: the default guest boots to a shell under mvm.ko # SKIP this mvm has no split mode yet (no --kmod-mode)"
 else
 	t0=$(now)
-	guest_boot kmod 1800 /tmp/linux.sh --backend kmod $G --disk /guest/disk.img
+	guest_boot kmod 2400 /tmp/linux.sh --backend kmod $G --disk /guest/disk.img
 	if [ -e /tmp/kmod.boot ]; then
 		echo "@@ok kmod: the default guest boots to a shell under mvm.ko ($(cat /tmp/kmod.boot) s)"
 		linux_checks kmod kmod
