@@ -28,6 +28,7 @@
 #define STATUS_IE		(1ULL << 0)
 #define STATUS_IM_TIMER		(1ULL << 15)	/* IP7: the Count/Compare timer */
 #define MVM_REG_ENTRYHI		MVM_REG_CP0(10, 0)
+#define ENTRYHI_ASID_MASK	0xffULL
 #define MVM_REG_USERLOCAL	MVM_REG_CP0(4, 2)
 #define MVM_REG_HWRENA		MVM_REG_CP0(7, 0)
 
@@ -162,8 +163,13 @@ static int sync_to_module(struct kmod_vcpu *k)
 	struct cpu *cpu = k->cpu;
 	struct mvm_regs regs;
 
+	/*
+	 * Of EntryHi the module uses the ASID; its VPN2 changes with every
+	 * TLB exception and would cost an ioctl per guest refill.
+	 */
 	if (sync_tlb(k) ||
-	    sync_cp0(k, MVM_REG_ENTRYHI, cpu->cp0.entryhi, &k->entryhi_sent) ||
+	    sync_cp0(k, MVM_REG_ENTRYHI, cpu->cp0.entryhi & ENTRYHI_ASID_MASK,
+		     &k->entryhi_sent) ||
 	    sync_cp0(k, MVM_REG_USERLOCAL, cpu->cp0.userlocal, &k->userlocal_sent) ||
 	    sync_cp0(k, MVM_REG_HWRENA, cpu->cp0.hwrena, &k->hwrena_sent))
 		return -1;
