@@ -133,7 +133,7 @@ struct cpu {
 	struct cpu_debug *debug;
 
 	/*
-	 * Split execution (vmm/backend_kmod.c): cpu__run() returns
+	 * Split execution (vmm/backend_kmod_split.c): cpu__run() returns
 	 * CPU_EXIT_USER instead of interpreting guest user mode, which the
 	 * backend runs natively. notify(notify_arg) is called from any thread
 	 * after an interrupt line changed or a kick, so the backend can bring
