@@ -132,9 +132,19 @@ static int load_regs(struct kmod_vcpu *k)
 	return -1;
 }
 
+/* The vCPU thread's shared run page, for the signal handler (split mode). */
+__thread struct mvm_run *kmod__thread_run;
+
+/*
+ * Interrupts MVM_RUN; one that lands before the ioctl sets immediate_exit,
+ * so the next MVM_RUN returns at once instead of running on without it.
+ */
 static void kmod__kick_handler(int sig)
 {
-	(void)sig;	/* only interrupts MVM_RUN */
+	(void)sig;
+	if (kmod__thread_run)
+		__atomic_store_n(&kmod__thread_run->immediate_exit, 1,
+				 __ATOMIC_SEQ_CST);
 }
 
 static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)

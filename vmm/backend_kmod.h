@@ -42,6 +42,9 @@ struct kmod_vcpu {
 	uint64_t stat_exits[MVM_EXIT_EXCEPTION + 1];
 };
 
+/* Set by a split-mode vCPU thread: its SIGUSR1 sets immediate_exit there. */
+extern __thread struct mvm_run *kmod__thread_run;
+
 /* An MMIO exit: the access on the board's bus (data filled for a load). */
 void kmod__mmio_exit(struct kmod_vcpu *k);
 

@@ -206,7 +206,9 @@ static int sync_from_module(struct kmod_vcpu *k)
  * One MVM_RUN. The kick protocol: `native` is set before the flags are
  * looked at, and a kicker sets its flag before it looks at `native`, so
  * either this thread sees the kick or the kicker sees it running and
- * sets immediate_exit and signals it.
+ * sets immediate_exit and signals it. The timer's signal sets
+ * immediate_exit in the handler; one that came before immediate_exit was
+ * cleared is seen by the second look at the timer and the lines here.
  */
 static int run_native(struct kmod_vcpu *k)
 {
@@ -215,7 +217,8 @@ static int run_native(struct kmod_vcpu *k)
 
 	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	atomic_store(&k->native, true);
-	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq)) {
+	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq) ||
+	    !cpu__native_user_ready(cpu)) {
 		k->run->exit_reason = MVM_EXIT_INTR;
 	} else if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
 		pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
@@ -316,6 +319,7 @@ void *kmod_split__vcpu_thread(void *arg)
 		board__request(k->board, BOARD_ERROR);
 		return NULL;
 	}
+	kmod__thread_run = k->run;
 	while (!atomic_load(&k->stopping) &&
 	       board__state(k->board) == BOARD_RUNNING) {
 		switch (cpu__run(cpu)) {
