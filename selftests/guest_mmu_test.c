@@ -470,10 +470,7 @@ static uint64_t m_rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t m_rnd(void)
 {
-	m_rng ^= m_rng << 13;
-	m_rng ^= m_rng >> 7;
-	m_rng ^= m_rng << 17;
-	return m_rng;
+	return mvm_xorshift64(&m_rng);
 }
 
 /* The model: 0 = refill, 1 = invalid, 2 = mapped to *gpa. */

@@ -45,6 +45,15 @@ struct mvm_test_vm {
 	uint64_t ram_gpa, ram_size;
 };
 
+/* xorshift64: the tests' deterministic random numbers (state never 0). */
+static inline uint64_t mvm_xorshift64(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
 int mvm_open_dev(void);
 /* VM + vCPU 0 + run mapping + RAM slot 0 at GUEST_RAM_GPA. 0 or -errno. */
 int mvm_vm_create(struct mvm_test_vm *t);
