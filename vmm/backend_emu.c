@@ -42,6 +42,7 @@ static void *emu__vcpu_thread(void *arg)
 		switch (cpu__run(v->cpu)) {
 		case CPU_EXIT_KICK:
 		case CPU_EXIT_USER:	/* native_user is the kmod backend's */
+		case CPU_EXIT_KERNEL:	/* and so is native_kernel */
 			break;	/* the loop condition looks at the board */
 		case CPU_EXIT_DEBUG:
 			gdbstub__vcpu_stopped(v->cpu);

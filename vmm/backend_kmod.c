@@ -188,6 +188,7 @@ static int kmod__init(struct board *board, const struct vm_config *cfg)
 	for (i = 0; i < board->nr_cpus; i++) {
 		if (kmod__create_vcpu(&kmod.vcpus[i], board, i))
 			return -1;
+		kmod.vcpus[i].patch = cfg->kmod_patch;
 		if (!kmod.flat && kmod_split__init_vcpu(&kmod.vcpus[i]))
 			return -1;
 	}
@@ -198,7 +199,8 @@ static int kmod__init(struct board *board, const struct vm_config *cfg)
 	}
 	if (map_ram(&kmod.vcpus[0]))
 		return -1;
-	pr_info("kmod: %s mode", kmod.flat ? "flat" :
+	pr_info("kmod: %s mode", kmod.flat ? "flat" : cfg->kmod_patch ?
+		"patch (guest user mode native, kernel mode patched)" :
 		"split (guest user mode native, kernel mode in the VMM's core)");
 	/* Secondaries get their registers when the guest releases them. */
 	return kmod.flat && load_regs(&kmod.vcpus[0]) ? -1 : 0;

@@ -39,6 +39,15 @@ struct kmod_vcpu {
 	bool timer_ok, timer_armed;
 	uint64_t timer_compare, timer_status;
 	uint64_t stat_entries, stat_steps;
+
+	/* Patch mode: guest kernel code as patched code (vmm/patch.c). */
+	bool patch;
+	struct patcher *patcher;
+	uint8_t *comm;			/* the commpage: host [0, 0x8000) */
+	uint32_t *code;			/* the translation cache */
+	void *code_map;
+	size_t code_map_len;
+	uint64_t stat_kernel_entries;
 	uint64_t stat_exits[MVM_EXIT_EXCEPTION + 1];
 };
 

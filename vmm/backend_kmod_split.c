@@ -18,12 +18,14 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "backend_kmod.h"
 #include "device.h"
 #include "log.h"
+#include "patch.h"
 
 #define STATUS_IE		(1ULL << 0)
 #define STATUS_IM_TIMER		(1ULL << 15)	/* IP7: the Count/Compare timer */
@@ -54,6 +56,51 @@ static void kmod_split__notify(void *arg)
 	pthread_kill(k->thread, SIGUSR1);
 }
 
+/*
+ * Patch mode: the commpage and the translation cache, shared with mvm.ko.
+ * The cache is 64 KiB aligned like MVM_GK_CODE_BASE, so both mappings of
+ * a line share a cache colour on hosts whose caches alias.
+ */
+static int patch_init(struct kmod_vcpu *k)
+{
+	const size_t align = 64 << 10;
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL };
+	uintptr_t code;
+
+	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL) <= 0) {
+		pr_err("kmod: vCPU %d: this mvm.ko cannot run patched guest kernel code (MVM_CAP_GUEST_KERNEL)",
+		       k->id);
+		return -1;
+	}
+	k->comm = mmap(NULL, PATCH_COMM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	k->code_map_len = PATCH_CODE_SIZE + align;
+	k->code_map = mmap(NULL, k->code_map_len, PROT_READ | PROT_WRITE | PROT_EXEC,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (k->comm == MAP_FAILED || k->code_map == MAP_FAILED) {
+		pr_err("kmod: vCPU %d: patch buffers: %s", k->id, strerror(errno));
+		return -1;
+	}
+	code = ((uintptr_t)k->code_map + align - 1) & ~(uintptr_t)(align - 1);
+	k->code = (uint32_t *)code;
+	/* Touch every page so the module pins memory, not the zero page. */
+	memset(k->comm, 0, PATCH_COMM_SIZE);
+	memset(k->code, 0, PATCH_CODE_SIZE);
+	k->patcher = patcher__create(k->cpu, k->comm, k->code);
+	if (!k->patcher)
+		return -1;
+	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
+	cap.args[1] = code;
+	cap.args[2] = PATCH_CODE_SIZE;
+	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
+		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL: %s", k->id,
+		       strerror(errno));
+		return -1;
+	}
+	k->cpu->native_kernel = true;
+	return 0;
+}
+
 int kmod_split__init_vcpu(struct kmod_vcpu *k)
 {
 	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU, .args = { 1 } };
@@ -63,6 +110,8 @@ int kmod_split__init_vcpu(struct kmod_vcpu *k)
 		       strerror(errno));
 		return -1;
 	}
+	if (k->patch && patch_init(k))
+		return -1;
 	k->synced = false;
 	k->cpu->native_user = true;
 	k->cpu->notify_arg = k;
@@ -97,7 +146,12 @@ static void timer_arm(struct kmod_vcpu *k)
 	struct cpu *cpu = k->cpu;
 	uint64_t enable = cpu->cp0.status & (STATUS_IE | STATUS_IM_TIMER);
 	struct itimerspec its = { 0 };
-	bool want = enable == (STATUS_IE | STATUS_IM_TIMER);
+	/*
+	 * Patched kernel code sets IE on its own (ei) without an exit, so in
+	 * kernel mode the timer only needs to be unmasked to be armed.
+	 */
+	bool want = k->run->kernel_mode ? (enable & STATUS_IM_TIMER) != 0 :
+		    enable == (STATUS_IE | STATUS_IM_TIMER);
 	uint64_t ns;
 
 	if (want == k->timer_armed && (!want || cpu->cp0.compare == k->timer_compare))
@@ -157,8 +211,8 @@ static int sync_cp0(struct kmod_vcpu *k, uint64_t id, uint64_t val,
 	return 0;
 }
 
-/* The core's state -> the module, before a native run. */
-static int sync_to_module(struct kmod_vcpu *k)
+/* The core's state -> the module, before a native run at pc. */
+static int sync_to_module(struct kmod_vcpu *k, uint64_t pc)
 {
 	struct cpu *cpu = k->cpu;
 	struct mvm_regs regs;
@@ -177,7 +231,7 @@ static int sync_to_module(struct kmod_vcpu *k)
 	memcpy(regs.gpr, cpu->gpr, sizeof(regs.gpr));
 	regs.hi = cpu->hi;
 	regs.lo = cpu->lo;
-	regs.pc = cpu->pc;
+	regs.pc = pc;
 	if (!ioctl(k->vcpu_fd, MVM_SET_REGS, &regs))
 		return 0;
 	pr_err("kmod: vCPU %d: MVM_SET_REGS: %s", k->id, strerror(errno));
@@ -218,7 +272,8 @@ static int run_native(struct kmod_vcpu *k)
 	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	atomic_store(&k->native, true);
 	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq) ||
-	    !cpu__native_user_ready(cpu)) {
+	    !(k->run->kernel_mode ? cpu__native_kernel_ready(cpu) :
+	      cpu__native_user_ready(cpu))) {
 		k->run->exit_reason = MVM_EXIT_INTR;
 	} else if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
 		pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
@@ -300,10 +355,88 @@ static int run_user_mode(struct kmod_vcpu *k)
 	while (board__state(k->board) == BOARD_RUNNING &&
 	       cpu__native_user_ready(k->cpu)) {
 		timer_arm(k);
-		if (sync_to_module(k) || run_native(k) || handle_exit(k))
+		if (sync_to_module(k, k->cpu->pc) || run_native(k) || handle_exit(k))
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * After a native run of patched kernel code: the module's registers are
+ * host state; the patcher turns them into guest state at a guest PC.
+ */
+static int handle_kernel_exit(struct kmod_vcpu *k)
+{
+	struct mvm_run *run = k->run;
+	uint32_t reason = run->exit_reason;
+	struct patch_resume r;
+	uint64_t host_pc;
+	bool syscall;
+
+	if (reason <= MVM_EXIT_EXCEPTION)
+		k->stat_exits[reason]++;
+	if (reason == MVM_EXIT_MMIO && complete_mmio(k))
+		return -1;
+	if (sync_from_module(k))
+		return -1;
+	/* An exception's PC is where it happened, not where the module went on. */
+	host_pc = reason == MVM_EXIT_MMIO || reason == MVM_EXIT_INTR ?
+		  k->cpu->pc : run->pc;
+	syscall = reason == MVM_EXIT_EXCEPTION && run->ex.exc_code == MVM_EXC_SYS;
+	if (reason == MVM_EXIT_INTERNAL_ERROR &&
+	    run->internal.suberror == MVM_INTERNAL_ERROR_PIN) {
+		fatal_exit(k);
+		return -1;
+	}
+	if (!patcher__resume(k->patcher, host_pc, syscall, k->cpu->gpr, &r)) {
+		pr_err("kmod: vCPU %d: patched code stopped outside the translation cache at 0x%llx (exit %u)",
+		       k->id, (unsigned long long)host_pc, reason);
+		fatal_exit(k);
+		return -1;
+	}
+	k->cpu->pc = r.pc;
+	switch (reason) {
+	case MVM_EXIT_MMIO:
+	case MVM_EXIT_INTR:
+		return 0;
+	case MVM_EXIT_EXCEPTION:
+		if (r.exit_stub)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	/* The core redoes the instruction with guest addresses, or raises it. */
+	if (cpu__native_kernel_ready(k->cpu))
+		patcher__step(k->patcher);
+	return 0;
+}
+
+/* Patched runs while the guest stays in kernel mode with nothing to deliver. */
+static int run_kernel_mode(struct kmod_vcpu *k)
+{
+	struct cpu *cpu = k->cpu;
+	int ret = 0;
+
+	while (board__state(k->board) == BOARD_RUNNING &&
+	       cpu__native_kernel_ready(cpu)) {
+		uint64_t host = patcher__enter(k->patcher);
+
+		if (!host) {
+			patcher__step(k->patcher);
+			continue;
+		}
+		patcher__sync_in(k->patcher);
+		k->run->kernel_mode = 1;
+		timer_arm(k);
+		k->stat_kernel_entries++;
+		if (sync_to_module(k, host) || run_native(k) || handle_kernel_exit(k))
+			ret = -1;
+		k->run->kernel_mode = 0;
+		if (ret)
+			break;
+	}
+	return ret;
 }
 
 void *kmod_split__vcpu_thread(void *arg)
@@ -327,6 +460,10 @@ void *kmod_split__vcpu_thread(void *arg)
 			if (run_user_mode(k))
 				board__request(k->board, BOARD_ERROR);
 			break;
+		case CPU_EXIT_KERNEL:
+			if (run_kernel_mode(k))
+				board__request(k->board, BOARD_ERROR);
+			break;
 		case CPU_EXIT_KICK:
 		case CPU_EXIT_DEBUG:	/* no debugger on this backend */
 			break;
@@ -341,11 +478,31 @@ void *kmod_split__vcpu_thread(void *arg)
 	return NULL;
 }
 
+static void patch_exit(struct kmod_vcpu *k)
+{
+	char stats[256];
+
+	if (k->patcher) {
+		patcher__stats(k->patcher, stats, sizeof(stats));
+		pr_info("kmod: vCPU %d: %llu patched kernel runs; %s", k->id,
+			(unsigned long long)k->stat_kernel_entries, stats);
+	}
+	patcher__destroy(k->patcher);
+	k->patcher = NULL;
+	if (k->comm && k->comm != MAP_FAILED)
+		munmap(k->comm, PATCH_COMM_SIZE);
+	if (k->code_map && k->code_map != MAP_FAILED)
+		munmap(k->code_map, k->code_map_len);
+	k->comm = NULL;
+	k->code_map = NULL;
+}
+
 void kmod_split__exit_vcpu(struct kmod_vcpu *k)
 {
 	if (k->timer_ok)
 		timer_delete(k->timer);
 	k->timer_ok = false;
+	patch_exit(k);
 	if (!k->stat_entries)
 		return;
 	pr_info("kmod: vCPU %d: %llu native runs; exits: %llu MMIO, %llu interrupted, %llu exception, %llu hypercall, %llu internal; %llu instructions stepped by the core",

@@ -143,11 +143,12 @@ static int parse_backend(struct vm_config *cfg, const char *arg)
 
 static int parse_kmod_mode(struct vm_config *cfg, const char *arg)
 {
-	if (strcmp(arg, "split") && strcmp(arg, "flat")) {
-		usage_err("--kmod-mode %s: choose split or flat", arg);
+	if (strcmp(arg, "split") && strcmp(arg, "flat") && strcmp(arg, "patch")) {
+		usage_err("--kmod-mode %s: choose split, patch or flat", arg);
 		return -1;
 	}
 	cfg->kmod_flat = !strcmp(arg, "flat");
+	cfg->kmod_patch = !strcmp(arg, "patch");
 	return 0;
 }
 
@@ -206,8 +207,10 @@ static const struct cli_option run_options[] = {
 	  "auto: kmod when /dev/mvm exists, else emu (default auto)",
 	  parse_backend },
 	{ "kmod-mode", "MODE", "kmod backend: split (default: guest user mode "
-	  "runs natively, kernel mode in the VMM's CPU core) or flat (a "
-	  "bare-metal program runs natively with virtual = physical addresses)",
+	  "runs natively, kernel mode in the VMM's CPU core), patch (kernel "
+	  "mode too, as code patched by the VMM: Documentation/patching.md) "
+	  "or flat (a bare-metal program runs natively with virtual = "
+	  "physical addresses)",
 	  parse_kmod_mode },
 	{ "disk", "FILE[,ro]", "virtio-blk disk backed by a raw image file; "
 	  "repeat for more disks (vda, vdb, ...)", parse_disk },

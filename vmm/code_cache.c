@@ -73,5 +73,6 @@ void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len)
 			continue;
 		atomic_store(&cc->is_code[page], 0);
 		atomic_fetch_add(&cc->generation[page], 1);
+		atomic_fetch_add(&cc->invalidations, 1);
 	}
 }

@@ -363,6 +363,28 @@ bool cpu__native_user_ready(struct cpu *cpu)
 	return !(cpu->cp0.status & ST_IE) || !cpu__pending_irqs(cpu);
 }
 
+/*
+ * Kernel mode the patcher can serve: 64-bit addressing (KX, as Linux runs),
+ * useg mapped (ERL clear), little-endian, nothing pending in the core.
+ */
+static bool cpu__native_kernel_ok(const struct cpu *cpu)
+{
+	uint64_t st = cpu->cp0.status;
+
+	return cpu->native_kernel && cpu->mode == MODE_KERNEL && (st & ST_KX) &&
+	       !(st & (ST_ERL | ST_RE)) && !cpu->pending_branch &&
+	       !cpu->in_wait && !cpu->halted && cpu->debug == NULL;
+}
+
+bool cpu__native_kernel_ready(struct cpu *cpu)
+{
+	cpu__poll(cpu);
+	if (atomic_load(&cpu->kick) || !cpu__native_kernel_ok(cpu))
+		return false;
+	return !(cpu->cp0.status & ST_IE) || (cpu->cp0.status & ST_EXL) ||
+	       !cpu__pending_irqs(cpu);
+}
+
 void cpu__step(struct cpu *cpu)
 {
 	interp__step(cpu);
@@ -408,6 +430,8 @@ enum cpu_exit cpu__run(struct cpu *cpu)
 			continue;
 		if (unlikely(cpu->native_user) && cpu__native_user_ok(cpu))
 			return CPU_EXIT_USER;
+		if (unlikely(cpu->native_kernel) && cpu__native_kernel_ok(cpu))
+			return CPU_EXIT_KERNEL;
 		/*
 		 * Entering counts as a block: a loop that never chains (ERET,
 		 * exceptions, a delay slot on the next page) must poll too,

@@ -36,6 +36,7 @@ enum cpu_exit {
 	CPU_EXIT_HALT,		/* a fatal state the guest cannot leave */
 	CPU_EXIT_DEBUG,		/* a debugger's breakpoint, watchpoint or step: see cpu_debug.h */
 	CPU_EXIT_USER,		/* the guest entered user mode and native_user is set */
+	CPU_EXIT_KERNEL,	/* kernel mode that native_kernel lets the backend run */
 };
 
 struct tlb_entry {
@@ -140,6 +141,12 @@ struct cpu {
 	 * a vCPU back from native execution.
 	 */
 	bool native_user;
+	/*
+	 * Patched kernel mode (vmm/patch.c): cpu__run() returns
+	 * CPU_EXIT_KERNEL in 64-bit kernel mode, which the backend runs as
+	 * patched code or steps through cpu__step().
+	 */
+	bool native_kernel;
 	void (*notify)(void *arg);
 	void *notify_arg;
 };
@@ -166,6 +173,8 @@ uint32_t cpu__count(struct cpu *cpu);
  * cpu__ns_until_timer(): nanoseconds until Count reaches Compare.
  */
 bool cpu__native_user_ready(struct cpu *cpu);
+/* The same for patched kernel code (native_kernel). */
+bool cpu__native_kernel_ready(struct cpu *cpu);
 void cpu__step(struct cpu *cpu);
 uint64_t cpu__ns_until_timer(struct cpu *cpu);
 /* Dump registers to stderr, for fatal errors and debugging. */

@@ -104,6 +104,8 @@ struct code_cache {
 	/* Bumped whenever a page becomes code: vCPUs then drop the soft TLB
 	 * store entries that could bypass the code check. */
 	_Atomic uint64_t epoch;
+	/* Bumped when any code page's generation moves (the code patcher's cue). */
+	_Atomic uint64_t invalidations;
 	uint64_t nr_pages;
 	_Atomic uint32_t *generation;
 	_Atomic uint8_t *is_code;

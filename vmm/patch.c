@@ -1,0 +1,1124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The code patcher (see patch.h and Documentation/patching.md).
+ *
+ * A block is the guest kernel code from one PC to its first branch (with
+ * the delay slot), to an instruction only the core may execute, to the end
+ * of the guest page, or to PATCH_MAX_INSNS. Its host form:
+ *
+ *   prologue   sd s, SPILL+8n($zero) for the (up to 3) scratch registers
+ *              the block never names, so the guest keeps all 32 GPRs
+ *   body       each guest instruction copied, or rewritten (1:1, 1:N)
+ *   branch     the condition, then one path per outcome, each with its own
+ *              copy of the delay slot and the link write, ending in an exit
+ *   exits      restore the scratches, then `syscall` (back to the VMM,
+ *              which later replaces it by `j` to the next block: chaining)
+ *
+ * Every host word carries the guest PC to resume from if the run stops
+ * there, and whether the scratches are on the commpage then: a guest
+ * instruction's sequence writes its guest-visible result last, so stopping
+ * anywhere in it means "not executed yet" and the core can redo it (and
+ * raise its exception with guest addresses) from that PC. A stop in a delay
+ * slot resumes at its branch, which the core executes again with its slot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+#include "decode.h"
+#include "log.h"
+#include "patch.h"
+
+#define PATCH_MAX_INSNS		48
+#define PATCH_MAX_WORDS		1024	/* a block's host words, at most */
+#define PATCH_HASH_SIZE		4096
+#define PATCH_NR_SCRATCH	3
+#define RESUME_PROLOGUE		0x7f	/* start of the block, nothing spilled */
+#define RESUME_INDIRECT		0x7e	/* the target on the commpage */
+#define META_SPILLED		0x80
+#define META_INDEX		0x7f
+
+/* Host windows (uapi/linux/mvm.h, MVM_GK_*). */
+#define GK_PHYS_BASE		(1ull << 40)
+#define GK_XKSEG_BASE		(1ull << 41)
+#define GK_CKSEG_BASE		((1ull << 41) | (1ull << 40))
+#define GK_INVALID_BASE		0x3f010000000ull	/* nothing mapped */
+#define CKSEG_LOW40		0xff80000000ull	/* 0xffffffff80000000 mod 2^40 */
+
+/* Encodings of what the patcher emits. */
+#define OP_SHIFT		26
+#define I_TYPE(op, rs, rt, imm)	(((uint32_t)(op) << 26) | ((uint32_t)(rs) << 21) | \
+				 ((uint32_t)(rt) << 16) | ((uint32_t)(imm) & 0xffff))
+#define R_TYPE(rs, rt, rd, sa, fn) (((uint32_t)(rs) << 21) | ((uint32_t)(rt) << 16) | \
+				 ((uint32_t)(rd) << 11) | ((uint32_t)(sa) << 6) | (fn))
+#define H_LD(rt, off, base)	I_TYPE(0x37, base, rt, off)
+#define H_SD(rt, off, base)	I_TYPE(0x3f, base, rt, off)
+#define H_LW(rt, off, base)	I_TYPE(0x23, base, rt, off)
+#define H_SW(rt, off, base)	I_TYPE(0x2b, base, rt, off)
+#define H_DADDIU(rt, rs, imm)	I_TYPE(0x19, rs, rt, imm)
+#define H_ORI(rt, rs, imm)	I_TYPE(0x0d, rs, rt, imm)
+#define H_XORI(rt, rs, imm)	I_TYPE(0x0e, rs, rt, imm)
+#define H_ANDI(rt, rs, imm)	I_TYPE(0x0c, rs, rt, imm)
+#define H_LUI(rt, imm)		I_TYPE(0x0f, 0, rt, imm)
+#define H_BEQ(rs, rt, off)	I_TYPE(0x04, rs, rt, off)
+#define H_BNE(rs, rt, off)	I_TYPE(0x05, rs, rt, off)
+#define H_DSLL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x38)
+#define H_DSRL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3a)
+#define H_DSRL32(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3e)
+#define H_DSLL32(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3c)
+#define H_SLTIU(rt, rs, imm)	I_TYPE(0x0b, rs, rt, imm)
+#define H_SLL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x00)
+#define H_DADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x2d)
+#define H_AND(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x24)
+#define H_OR(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x25)
+#define H_JR(rs)		R_TYPE(rs, 0, 0, 0, 0x08)
+#define H_SYSCALL		0x0000000cu
+#define H_NOP			0x00000000u
+#define H_J(target)		((2u << 26) | (uint32_t)(((target) >> 2) & 0x03ffffff))
+
+#define RA			31
+
+/* How the patcher treats one guest instruction. */
+enum patch_class {
+	PC_STEP,		/* the core executes it: the block ends before it */
+	PC_COPY,		/* runs unchanged */
+	PC_DROP,		/* no effect on the host: pref, D-cache ops */
+	PC_MEM,			/* a load or store: redirected into a window */
+	PC_CP0_READ,		/* mfc0/dmfc0 from the commpage */
+	PC_CP0_WRITE,		/* mtc0/dmtc0 to the commpage */
+	PC_DI, PC_EI,
+	PC_BRANCH,		/* conditional, PC-relative */
+	PC_JUMP,		/* j, jal */
+	PC_JUMP_REG,		/* jr, jalr */
+};
+
+struct patch_stub {
+	uint32_t word;		/* the stub's syscall, relative to the block */
+	bool chainable;		/* false: it must always reach the VMM */
+};
+
+#define PATCH_MAX_EI		2	/* ei instructions in one block */
+
+struct patch_block {
+	uint64_t guest_pc, guest_pa;
+	uint32_t gen;		/* the code page's generation when translated */
+	uint32_t start;		/* first host word (index into the code buffer) */
+	uint32_t nwords;
+	uint8_t scratch[PATCH_NR_SCRATCH];
+	uint8_t nscratch;
+	bool unmapped;		/* ckseg0/1 or xkphys: its VA always means its PA */
+	uint8_t *meta;		/* per host word: META_SPILLED | resume index */
+	uint64_t *resume;	/* guest PCs the resume indexes name */
+	uint32_t nresume;
+	struct patch_stub stubs[2 + PATCH_MAX_EI];
+	uint32_t nstubs;
+	struct patch_block *next;	/* hash chain */
+};
+
+struct patcher {
+	struct cpu *cpu;
+	uint8_t *comm;
+	uint32_t *code;
+	uint32_t used;		/* words of code in use */
+	struct patch_block *hash[PATCH_HASH_SIZE];
+	struct patch_block **blocks;	/* in host order, for host PC lookups */
+	uint32_t nblocks, cap_blocks;
+	uint64_t invalidations_seen;
+	bool native_wrote;	/* patched code ran since the last index op */
+	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps;
+};
+
+/* The block being built. */
+struct emitter {
+	struct patcher *p;
+	struct patch_block *b;
+	uint32_t *w;		/* the block's first word */
+	uint32_t n;		/* words so far */
+	uint8_t meta[PATCH_MAX_WORDS];
+	uint64_t resume[META_INDEX];
+	uint32_t nresume;
+	uint8_t cur;		/* meta of the words emitted now */
+	bool overflow;
+};
+
+/* CP0 registers the commpage serves: (reg << 3 | sel), and what writes keep. */
+struct cp0_slot {
+	uint8_t regsel;
+	bool writable;
+	uint64_t mask;		/* of a writable one: the bits a write sets */
+};
+
+static const struct cp0_slot cp0_slots[] = {
+	{ CP0_INDEX << 3, false, 0 },
+	{ CP0_ENTRYLO0 << 3, true, 0x3fffffffull },
+	{ CP0_ENTRYLO1 << 3, true, 0x3fffffffull },
+	{ CP0_CONTEXT << 3, false, 0 },
+	{ CP0_CONTEXT << 3 | 2, true, ~0ull },		/* UserLocal */
+	{ CP0_PAGEMASK << 3, true, 0x1fffe000ull },
+	{ CP0_WIRED << 3, false, 0 },
+	{ CP0_HWRENA << 3, false, 0 },
+	{ CP0_BADVADDR << 3, false, 0 },
+	{ CP0_ENTRYHI << 3, false, 0 },
+	{ CP0_COMPARE << 3, false, 0 },
+	{ CP0_STATUS << 3, false, 0 },			/* di/ei write it */
+	{ CP0_STATUS << 3 | 1, false, 0 },
+	{ CP0_STATUS << 3 | 2, false, 0 },
+	{ CP0_CAUSE << 3, false, 0 },
+	{ CP0_EPC << 3, true, ~0ull },
+	{ CP0_PRID << 3, false, 0 },
+	{ CP0_PRID << 3 | 1, false, 0 },
+	{ CP0_PRID << 3 | 3, false, 0 },
+	{ CP0_CONFIG << 3 | 0, false, 0 }, { CP0_CONFIG << 3 | 1, false, 0 },
+	{ CP0_CONFIG << 3 | 2, false, 0 }, { CP0_CONFIG << 3 | 3, false, 0 },
+	{ CP0_CONFIG << 3 | 4, false, 0 }, { CP0_CONFIG << 3 | 5, false, 0 },
+	{ CP0_CONFIG << 3 | 6, false, 0 }, { CP0_CONFIG << 3 | 7, false, 0 },
+	{ CP0_XCONTEXT << 3, false, 0 },
+	{ CP0_ERROREPC << 3, true, ~0ull },
+	{ CP0_DESAVE << 3, true, ~0ull },
+	{ CP0_DESAVE << 3 | 2, true, ~0ull }, { CP0_DESAVE << 3 | 3, true, ~0ull },
+	{ CP0_DESAVE << 3 | 4, true, ~0ull }, { CP0_DESAVE << 3 | 5, true, ~0ull },
+	{ CP0_DESAVE << 3 | 6, true, ~0ull }, { CP0_DESAVE << 3 | 7, true, ~0ull },
+};
+
+static void sync_out(struct patcher *p);
+
+static const struct cp0_slot *cp0_slot(unsigned int reg, unsigned int sel)
+{
+	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++)
+		if (cp0_slots[i].regsel == (reg << 3 | sel))
+			return &cp0_slots[i];
+	return NULL;
+}
+
+static int16_t cp0_offset(unsigned int reg, unsigned int sel)
+{
+	return (int16_t)(PATCH_COMM_CP0 + (reg * 8 + sel) * 8);
+}
+
+static uint64_t *comm64(struct patcher *p, uint32_t off)
+{
+	return (uint64_t *)(void *)(p->comm + off);
+}
+
+/* --- classification ---------------------------------------------------- */
+
+static bool is_icache_op(uint32_t raw)
+{
+	return ((raw >> 16) & 3) == 0;	/* CACHE op bits 17..16: 0 = I-cache */
+}
+
+static enum patch_class classify(const struct insn *in)
+{
+	switch (in->op) {
+	case OP_NOP: case OP_SLL: case OP_SRL: case OP_ROTR: case OP_SRA:
+	case OP_SLLV: case OP_SRLV: case OP_ROTRV: case OP_SRAV:
+	case OP_MOVZ: case OP_MOVN: case OP_SYNC:
+	case OP_MFHI: case OP_MTHI: case OP_MFLO: case OP_MTLO:
+	case OP_DSLLV: case OP_DSRLV: case OP_DROTRV: case OP_DSRAV:
+	case OP_MULT: case OP_MULTU: case OP_DIV: case OP_DIVU:
+	case OP_DMULT: case OP_DMULTU: case OP_DDIV: case OP_DDIVU:
+	case OP_ADD: case OP_ADDU: case OP_SUB: case OP_SUBU: case OP_AND:
+	case OP_OR: case OP_XOR: case OP_NOR: case OP_SLT: case OP_SLTU:
+	case OP_DADD: case OP_DADDU: case OP_DSUB: case OP_DSUBU:
+	case OP_TGE: case OP_TGEU: case OP_TLT: case OP_TLTU: case OP_TEQ: case OP_TNE:
+	case OP_DSLL: case OP_DSRL: case OP_DROTR: case OP_DSRA:
+	case OP_DSLL32: case OP_DSRL32: case OP_DROTR32: case OP_DSRA32:
+	case OP_TGEI: case OP_TGEIU: case OP_TLTI: case OP_TLTIU: case OP_TEQI: case OP_TNEI:
+	case OP_ADDI: case OP_ADDIU: case OP_SLTI: case OP_SLTIU:
+	case OP_ANDI: case OP_ORI: case OP_XORI: case OP_LUI:
+	case OP_DADDI: case OP_DADDIU:
+	case OP_MADD: case OP_MADDU: case OP_MUL: case OP_MSUB: case OP_MSUBU:
+	case OP_CLZ: case OP_CLO: case OP_DCLZ: case OP_DCLO:
+	case OP_EXT: case OP_DEXTM: case OP_DEXTU: case OP_DEXT:
+	case OP_INS: case OP_DINSM: case OP_DINSU: case OP_DINS:
+	case OP_WSBH: case OP_SEB: case OP_SEH: case OP_DSBH: case OP_DSHD:
+		/* Traps and overflows fault natively; the core then redoes them. */
+		return PC_COPY;
+	case OP_PREF:
+		return PC_DROP;
+	case OP_CACHE:
+		return is_icache_op(in->raw) ? PC_STEP : PC_DROP;
+	case OP_LDL: case OP_LDR: case OP_LB: case OP_LH: case OP_LWL: case OP_LW:
+	case OP_LBU: case OP_LHU: case OP_LWR: case OP_LWU: case OP_SB: case OP_SH:
+	case OP_SWL: case OP_SW: case OP_SDL: case OP_SDR: case OP_SWR:
+	case OP_LL: case OP_LLD: case OP_LD: case OP_SC: case OP_SCD: case OP_SD:
+		return PC_MEM;
+	case OP_MFC0: case OP_DMFC0:
+		return cp0_slot(in->rd, in->raw & 7) ? PC_CP0_READ : PC_STEP;
+	case OP_MTC0: case OP_DMTC0: {
+		const struct cp0_slot *s = cp0_slot(in->rd, in->raw & 7);
+
+		return s && s->writable ? PC_CP0_WRITE : PC_STEP;
+	}
+	case OP_DI:
+		return PC_DI;
+	case OP_EI:
+		return PC_EI;
+	case OP_BEQ: case OP_BNE: case OP_BLEZ: case OP_BGTZ:
+	case OP_BEQL: case OP_BNEL: case OP_BLEZL: case OP_BGTZL:
+	case OP_BLTZ: case OP_BGEZ: case OP_BLTZL: case OP_BGEZL:
+	case OP_BLTZAL: case OP_BGEZAL: case OP_BLTZALL: case OP_BGEZALL:
+		return PC_BRANCH;
+	case OP_J: case OP_JAL:
+		return PC_JUMP;
+	case OP_JR: case OP_JALR:
+		return PC_JUMP_REG;
+	default:
+		/*
+		 * eret, tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
+		 * rdpgpr/wrpgpr, synci, I-cache ops, FPU and COP2, reserved.
+		 */
+		return PC_STEP;
+	}
+}
+
+/* Registers an instruction may name (conservatively: all three fields). */
+static uint32_t regs_named(const struct insn *in, enum patch_class c)
+{
+	uint32_t m = (1u << ((in->raw >> 21) & 31)) | (1u << ((in->raw >> 16) & 31)) |
+		     (1u << ((in->raw >> 11) & 31));
+
+	if (c == PC_BRANCH || c == PC_JUMP || c == PC_JUMP_REG)
+		m |= 1u << RA;
+	return m;
+}
+
+static bool may_be_delay_slot(enum patch_class c)
+{
+	return c == PC_COPY || c == PC_DROP || c == PC_MEM || c == PC_CP0_READ ||
+	       c == PC_CP0_WRITE || c == PC_DI;
+}
+
+static bool is_unmapped_pc(uint64_t va)
+{
+	return tlb__va_is_unmapped(va);
+}
+
+/* --- emitting ------------------------------------------------------------ */
+
+static void emit(struct emitter *e, uint32_t word)
+{
+	if (e->n >= PATCH_MAX_WORDS) {
+		e->overflow = true;
+		return;
+	}
+	e->meta[e->n] = e->cur;
+	e->w[e->n++] = word;
+}
+
+/* From now on, words resume at guest pc (spilled: scratches on the commpage). */
+static void resume_at(struct emitter *e, uint64_t pc, bool spilled)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nresume; i++)
+		if (e->resume[i] == pc)
+			break;
+	if (i == e->nresume) {
+		if (e->nresume >= RESUME_INDIRECT) {
+			e->overflow = true;
+			return;
+		}
+		e->resume[e->nresume++] = pc;
+	}
+	e->cur = (uint8_t)i | (spilled ? META_SPILLED : 0);
+}
+
+static void resume_indirect(struct emitter *e)
+{
+	e->cur = RESUME_INDIRECT | META_SPILLED;
+}
+
+/* rt = value, for a guest address (link registers). */
+static void emit_li64(struct emitter *e, unsigned int rt, uint64_t v)
+{
+	if ((int64_t)v == (int32_t)v) {
+		emit(e, H_LUI(rt, (v >> 16) & 0xffff));
+		emit(e, H_ORI(rt, rt, v & 0xffff));
+		return;
+	}
+	emit(e, H_LUI(rt, (v >> 48) & 0xffff));
+	emit(e, H_ORI(rt, rt, (v >> 32) & 0xffff));
+	emit(e, H_DSLL(rt, rt, 16));
+	emit(e, H_ORI(rt, rt, (v >> 16) & 0xffff));
+	emit(e, H_DSLL(rt, rt, 16));
+	emit(e, H_ORI(rt, rt, v & 0xffff));
+}
+
+static void emit_restore(struct emitter *e)
+{
+	for (unsigned int i = 0; i < e->b->nscratch; i++)
+		emit(e, H_LD(e->b->scratch[i], PATCH_COMM_SPILL + 8 * i, 0));
+}
+
+/* Leave the block for guest pc (chainable: may become a jump later). */
+static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable)
+{
+	struct patch_block *b = e->b;
+
+	resume_at(e, target, true);
+	emit_restore(e);
+	if (b->nstubs == sizeof(b->stubs) / sizeof(b->stubs[0])) {
+		e->overflow = true;
+		return;
+	}
+	b->stubs[b->nstubs].word = e->n;
+	b->stubs[b->nstubs].chainable = chainable;
+	b->nstubs++;
+	emit(e, H_SYSCALL);
+	emit(e, H_NOP);
+}
+
+static void emit_exit(struct emitter *e, uint64_t target)
+{
+	emit_exit_to(e, target, true);
+}
+
+/*
+ * The guest address base + imm into s, then redirected into its window:
+ * s = (va mod 2^40) + segment_base[va >> 59], t a second scratch. Guest
+ * xuseg addresses below the commpage's end would land on the commpage:
+ * they go 2^42 further, beyond the host's user space, so they fault and
+ * the core gives the guest what the architecture says (a NULL pointer's
+ * TLB exception) instead of this vCPU's spilled registers.
+ */
+static void emit_address(struct emitter *e, unsigned int base, int16_t imm,
+			 unsigned int s, unsigned int t)
+{
+	emit(e, H_DADDIU(s, base, (uint16_t)imm));
+	emit(e, H_DSRL32(t, s, 27));
+	emit(e, H_DSLL(t, t, 3));
+	emit(e, H_LD(t, PATCH_COMM_SEGMENTS, t));
+	emit(e, H_DSLL(s, s, 24));
+	emit(e, H_DSRL(s, s, 24));
+	emit(e, H_DADDU(s, s, t));
+	emit(e, H_SLTIU(t, s, PATCH_COMM_SIZE - 1));	/* a 16-bit immediate; 0x7fff is unused */
+	emit(e, H_DSLL32(t, t, 10));
+	emit(e, H_DADDU(s, s, t));
+}
+
+static void emit_mem(struct emitter *e, const struct insn *in)
+{
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	unsigned int base = (in->raw >> 21) & 31;
+
+	emit_address(e, base, (int16_t)(in->raw & 0xffff), s, t);
+	/* The access itself, last: it is the only guest-visible effect. */
+	emit(e, (in->raw & 0xfc1f0000u) | ((uint32_t)s << 21));
+}
+
+static void emit_cp0_read(struct emitter *e, const struct insn *in)
+{
+	unsigned int rt = (in->raw >> 16) & 31;
+	int16_t off = cp0_offset(in->rd, in->raw & 7);
+
+	if (!rt)
+		return;
+	emit(e, in->op == OP_DMFC0 ? H_LD(rt, off, 0) : H_LW(rt, off, 0));
+}
+
+static void emit_cp0_write(struct emitter *e, const struct insn *in)
+{
+	const struct cp0_slot *slot = cp0_slot(in->rd, in->raw & 7);
+	unsigned int rt = (in->raw >> 16) & 31, s = e->b->scratch[0];
+	unsigned int t = e->b->scratch[1];
+	int16_t off = cp0_offset(in->rd, in->raw & 7);
+
+	/* mtc0 writes the sign-extended low word. */
+	if (in->op == OP_MTC0)
+		emit(e, H_SLL(s, rt, 0));
+	else
+		emit(e, H_OR(s, rt, 0));
+	if (slot->mask != ~0ull) {
+		/* Both masks fit in 31 bits: lui + ori build them. */
+		emit(e, H_LUI(t, (slot->mask >> 16) & 0xffff));
+		emit(e, H_ORI(t, t, slot->mask & 0xffff));
+		emit(e, H_AND(s, s, t));
+	}
+	emit(e, H_SD(s, off, 0));
+}
+
+static int16_t status_offset(void)
+{
+	return cp0_offset(CP0_STATUS, 0);
+}
+
+/* di/ei: rt = Status, then IE cleared or set on the commpage. */
+static void emit_status_ie(struct emitter *e, const struct insn *in, bool set)
+{
+	unsigned int rt = (in->raw >> 16) & 31, s = e->b->scratch[0];
+
+	if (rt)
+		emit(e, H_LW(rt, status_offset(), 0));
+	emit(e, H_LW(s, status_offset(), 0));
+	emit(e, H_ORI(s, s, 1));
+	if (!set)
+		emit(e, H_XORI(s, s, 1));
+	emit(e, H_SW(s, status_offset(), 0));
+}
+
+/*
+ * ei: if that unmasked a pending interrupt (Cause.IP & Status.IM, EXL and
+ * ERL clear), leave the block after it so the core takes the interrupt.
+ * Returns the word of the branch to the exit, patched by the caller.
+ */
+static uint32_t emit_ei_check(struct emitter *e)
+{
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	uint32_t skip, exit_branch;
+
+	emit(e, H_ANDI(t, s, 6));
+	skip = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_LW(t, cp0_offset(CP0_CAUSE, 0), 0));
+	emit(e, H_AND(t, t, s));
+	emit(e, H_ANDI(t, t, 0xff00));
+	exit_branch = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_NOP);
+	if (!e->overflow)
+		e->w[skip] |= (e->n - skip - 1) & 0xffff;
+	return exit_branch;
+}
+
+static void patch_branch(struct emitter *e, uint32_t at, uint32_t to)
+{
+	if (!e->overflow)
+		e->w[at] = (e->w[at] & 0xffff0000u) | ((to - at - 1) & 0xffff);
+}
+
+/* The instruction of a delay slot or the body, by class. */
+static void emit_one(struct emitter *e, const struct insn *in, enum patch_class c)
+{
+	switch (c) {
+	case PC_COPY:
+		emit(e, in->raw);
+		break;
+	case PC_DROP:
+		break;
+	case PC_MEM:
+		emit_mem(e, in);
+		break;
+	case PC_CP0_READ:
+		emit_cp0_read(e, in);
+		break;
+	case PC_CP0_WRITE:
+		emit_cp0_write(e, in);
+		break;
+	case PC_DI:
+		emit_status_ie(e, in, false);
+		break;
+	default:
+		e->overflow = true;	/* the caller never lets one through */
+		break;
+	}
+}
+
+/* The non-likely, non-linking host form of a conditional branch. */
+static uint32_t plain_branch(const struct insn *in)
+{
+	uint32_t raw = in->raw & 0xffff0000u, op = raw >> OP_SHIFT;
+
+	if (op >= 0x14 && op <= 0x17)		/* beql..bgtzl -> beq..bgtz */
+		return raw - (0x10u << OP_SHIFT);
+	if (op == 1)				/* REGIMM: keep bit 0 (ge/lt) */
+		return (raw & ~(0x1fu << 16)) | (((raw >> 16) & 1) << 16);
+	return raw;
+}
+
+static bool branch_links(const struct insn *in)
+{
+	return in->op == OP_BLTZAL || in->op == OP_BGEZAL ||
+	       in->op == OP_BLTZALL || in->op == OP_BGEZALL;
+}
+
+static bool branch_likely(const struct insn *in)
+{
+	return in->op == OP_BEQL || in->op == OP_BNEL || in->op == OP_BLEZL ||
+	       in->op == OP_BGTZL || in->op == OP_BLTZL || in->op == OP_BGEZL ||
+	       in->op == OP_BLTZALL || in->op == OP_BGEZALL;
+}
+
+/* One path after a branch: link, delay slot (unless annulled), exit. */
+static void emit_path(struct emitter *e, uint64_t bpc, const struct insn *br,
+		      const struct insn *ds, enum patch_class dsc, bool run_slot,
+		      uint64_t target)
+{
+	resume_at(e, bpc, true);
+	if (branch_links(br))
+		emit_li64(e, RA, bpc + 8);
+	if (run_slot)
+		emit_one(e, ds, dsc);
+	emit_exit(e, target);
+}
+
+static void emit_branch(struct emitter *e, uint64_t bpc, const struct insn *br,
+			const struct insn *ds, enum patch_class dsc)
+{
+	uint64_t taken = bpc + 4 + ((uint64_t)br->imm), fall = bpc + 8;
+	uint32_t at;
+
+	/*
+	 * The condition first, on the registers before the slot; then each
+	 * outcome with its own copy of the slot, so a slot that writes the
+	 * branch's sources cannot change where it goes.
+	 */
+	resume_at(e, bpc, true);
+	at = e->n;
+	emit(e, plain_branch(br));
+	emit(e, H_NOP);
+	emit_path(e, bpc, br, ds, dsc, !branch_likely(br), fall);
+	patch_branch(e, at, e->n);
+	emit_path(e, bpc, br, ds, dsc, true, taken);
+}
+
+static void emit_jump(struct emitter *e, uint64_t bpc, const struct insn *br,
+		      const struct insn *ds, enum patch_class dsc)
+{
+	uint64_t target = ((bpc + 4) & ~0x0fffffffull) | ((br->raw & 0x03ffffffu) << 2);
+
+	resume_at(e, bpc, true);
+	if (br->op == OP_JAL)
+		emit_li64(e, RA, bpc + 8);
+	emit_one(e, ds, dsc);
+	emit_exit(e, target);
+}
+
+/*
+ * jr/jalr: the target into a scratch before the slot runs; then the
+ * commpage hash {guest pc -> host pc}; a miss leaves with the target on
+ * the commpage.
+ */
+static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br,
+			  const struct insn *ds, enum patch_class dsc)
+{
+	unsigned int x = e->b->scratch[2], y = e->b->scratch[1], z = e->b->scratch[0];
+	unsigned int rs = (br->raw >> 21) & 31, rd = (br->raw >> 11) & 31;
+	uint32_t miss;
+
+	resume_at(e, bpc, true);
+	emit(e, H_OR(x, rs, 0));
+	if (br->op == OP_JALR && rd)
+		emit_li64(e, rd, bpc + 8);
+	/* The slot may use any scratch but x: the memory rules use 0 and 1. */
+	emit_one(e, ds, dsc);
+	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
+	resume_indirect(e);
+	emit(e, H_DSRL(y, x, 2));
+	emit(e, H_ANDI(y, y, PATCH_JUMP_ENTRIES - 1));
+	emit(e, H_DSLL(y, y, 4));
+	emit(e, H_LD(z, PATCH_COMM_JUMPS, y));
+	miss = e->n;
+	emit(e, H_BNE(z, x, 0));
+	emit(e, H_LD(y, PATCH_COMM_JUMPS + 8, y));
+	emit(e, H_LD(x, PATCH_COMM_SPILL + 16, 0));
+	emit(e, H_LD(z, PATCH_COMM_SPILL + 0, 0));
+	emit(e, H_JR(y));
+	emit(e, H_LD(y, PATCH_COMM_SPILL + 8, 0));
+	patch_branch(e, miss, e->n);
+	emit(e, H_SYSCALL);
+	emit(e, H_NOP);
+}
+
+/* --- blocks -------------------------------------------------------------- */
+
+static uint32_t hash_pc(uint64_t pc)
+{
+	return (uint32_t)((pc >> 2) * 0x9e3779b1u) % PATCH_HASH_SIZE;
+}
+
+static void block_free(struct patch_block *b)
+{
+	free(b->meta);
+	free(b->resume);
+	free(b);
+}
+
+static void jump_hash_clear(struct patcher *p)
+{
+	for (uint32_t i = 0; i < PATCH_JUMP_ENTRIES; i++) {
+		/* An odd tag never equals a jump target that reaches code. */
+		*comm64(p, PATCH_COMM_JUMPS + 16 * i) = 1;
+		*comm64(p, PATCH_COMM_JUMPS + 16 * i + 8) = 0;
+	}
+}
+
+static void patcher__flush(struct patcher *p)
+{
+	for (uint32_t i = 0; i < p->nblocks; i++)
+		block_free(p->blocks[i]);
+	p->nblocks = 0;
+	memset(p->hash, 0, sizeof(p->hash));
+	jump_hash_clear(p);
+	p->used = 0;
+	p->stat_flushes++;
+}
+
+static uint64_t host_pc_of(uint32_t word)
+{
+	return PATCH_CODE_BASE + (uint64_t)word * 4;
+}
+
+static void flush_icache(struct patcher *p, uint32_t word, uint32_t n)
+{
+	__builtin___clear_cache((char *)(p->code + word), (char *)(p->code + word + n));
+}
+
+/* Fetch-translates pc as the core would; false: the core must run it. */
+static bool fetch_pa(struct patcher *p, uint64_t pc, uint64_t *pa)
+{
+	bool soft_ok;
+
+	if (pc & 3)
+		return false;
+	if (tlb__translate(p->cpu, pc, ACCESS_FETCH, pa, &soft_ok) != TR_OK)
+		return false;
+	return bus__is_ram(p->cpu->bus, *pa, 4);
+}
+
+static uint32_t guest_word(struct patcher *p, uint64_t pa)
+{
+	uint32_t w;
+
+	memcpy(&w, p->cpu->bus->ram + pa, 4);
+	return w;
+}
+
+/* Picks the scratch registers: ones no instruction of the block names. */
+static bool pick_scratch(struct patch_block *b, uint32_t named)
+{
+	b->nscratch = 0;
+	/* Prefer registers compilers rarely keep values in across blocks. */
+	static const uint8_t order[] = { 1, 24, 25, 15, 14, 13, 12, 3, 2, 11, 10,
+					 9, 8, 7, 6, 5, 4, 23, 22, 21, 20, 19,
+					 18, 17, 16, 30, 28, 26, 27, 29, 31 };
+
+	for (size_t i = 0; i < sizeof(order) && b->nscratch < PATCH_NR_SCRATCH; i++)
+		if (!(named & (1u << order[i])))
+			b->scratch[b->nscratch++] = order[i];
+	return b->nscratch == PATCH_NR_SCRATCH;
+}
+
+static bool add_block(struct patcher *p, struct patch_block *b)
+{
+	if (p->nblocks == p->cap_blocks) {
+		uint32_t cap = p->cap_blocks ? 2 * p->cap_blocks : 1024;
+		struct patch_block **n = realloc(p->blocks, cap * sizeof(*n));
+
+		if (!n)
+			return false;
+		p->blocks = n;
+		p->cap_blocks = cap;
+	}
+	p->blocks[p->nblocks++] = b;
+	b->next = p->hash[hash_pc(b->guest_pc)];
+	p->hash[hash_pc(b->guest_pc)] = b;
+	if (b->unmapped) {
+		uint32_t j = (uint32_t)(b->guest_pc >> 2) & (PATCH_JUMP_ENTRIES - 1);
+
+		*comm64(p, PATCH_COMM_JUMPS + 16 * j + 8) = host_pc_of(b->start);
+		__atomic_store_n(comm64(p, PATCH_COMM_JUMPS + 16 * j), b->guest_pc,
+				 __ATOMIC_RELEASE);
+	}
+	return true;
+}
+
+struct scan {
+	struct insn in[PATCH_MAX_INSNS + 1];
+	enum patch_class cls[PATCH_MAX_INSNS + 1];
+	uint32_t n;		/* instructions in the block, a delay slot included */
+	bool ends_in_branch;
+	uint32_t named;
+};
+
+/* Which instructions make the block, from pc (physical pa). */
+static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
+{
+	uint64_t page_end = (pa | (PAGE_SIZE - 1)) + 1;
+	unsigned int eis = 0;
+
+	s->n = 0;
+	s->ends_in_branch = false;
+	s->named = 1;		/* $zero is never a scratch */
+	while (s->n < PATCH_MAX_INSNS && pa + 4 * s->n < page_end) {
+		struct insn *in = &s->in[s->n];
+		enum patch_class c;
+		uint32_t named;
+
+		decode(guest_word(p, pa + 4 * s->n), in);
+		c = classify(in);
+		named = s->named | regs_named(in, c);
+		if (c == PC_BRANCH || c == PC_JUMP || c == PC_JUMP_REG) {
+			struct insn *ds = &s->in[s->n + 1];
+			enum patch_class dc;
+
+			if (pa + 4 * s->n + 4 >= page_end)
+				return;
+			decode(guest_word(p, pa + 4 * s->n + 4), ds);
+			dc = classify(ds);
+			named |= regs_named(ds, dc);
+			if (!may_be_delay_slot(dc) || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
+				return;
+			s->cls[s->n] = c;
+			s->cls[s->n + 1] = dc;
+			s->n += 2;
+			s->named = named;
+			s->ends_in_branch = true;
+			return;
+		}
+		if (c == PC_STEP || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
+			return;
+		if (c == PC_EI && ++eis > PATCH_MAX_EI)
+			return;
+		s->cls[s->n++] = c;
+		s->named = named;
+	}
+}
+
+static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa)
+{
+	struct code_cache *cc = code_cache__get(p->cpu->bus);
+	struct emitter *e;
+	struct patch_block *b;
+	struct scan s;
+	uint32_t ei_exit[PATCH_MAX_EI];
+	uint64_t ei_next[PATCH_MAX_EI];
+	unsigned int nei = 0;
+
+	if (!cc)
+		return NULL;
+	scan_block(p, pa, &s);
+	if (s.n == 0)
+		return NULL;
+	if (p->used + PATCH_MAX_WORDS > PATCH_CODE_SIZE / 4)
+		patcher__flush(p);
+	b = calloc(1, sizeof(*b));
+	e = calloc(1, sizeof(*e));
+	if (!b || !e) {
+		free(b);
+		free(e);
+		return NULL;
+	}
+	code_cache__mark(cc, pa);
+	b->guest_pc = pc;
+	b->guest_pa = pa;
+	b->gen = code_cache__generation(cc, pa);
+	b->start = p->used;
+	b->unmapped = is_unmapped_pc(pc);
+	pick_scratch(b, s.named);
+	e->p = p;
+	e->b = b;
+	e->w = p->code + p->used;
+
+	e->cur = RESUME_PROLOGUE;
+	for (unsigned int i = 0; i < b->nscratch; i++)
+		emit(e, H_SD(b->scratch[i], PATCH_COMM_SPILL + 8 * i, 0));
+	for (uint32_t i = 0; i < s.n; i++) {
+		uint64_t ipc = pc + 4 * i;
+
+		resume_at(e, ipc, true);
+		switch (s.cls[i]) {
+		case PC_BRANCH:
+			emit_branch(e, ipc, &s.in[i], &s.in[i + 1], s.cls[i + 1]);
+			i = s.n;
+			break;
+		case PC_JUMP:
+			emit_jump(e, ipc, &s.in[i], &s.in[i + 1], s.cls[i + 1]);
+			i = s.n;
+			break;
+		case PC_JUMP_REG:
+			emit_jump_reg(e, ipc, &s.in[i], &s.in[i + 1], s.cls[i + 1]);
+			i = s.n;
+			break;
+		case PC_EI:
+			emit_status_ie(e, &s.in[i], true);
+			resume_at(e, ipc + 4, true);
+			ei_exit[nei] = emit_ei_check(e);
+			ei_next[nei++] = ipc + 4;
+			break;
+		default:
+			emit_one(e, &s.in[i], s.cls[i]);
+			break;
+		}
+	}
+	if (!s.ends_in_branch)
+		emit_exit(e, pc + 4 * s.n);
+	/* An interrupt ei let through: always back to the VMM, which takes it. */
+	for (unsigned int i = 0; i < nei; i++) {
+		patch_branch(e, ei_exit[i], e->n);
+		emit_exit_to(e, ei_next[i], false);
+	}
+	if (e->overflow) {
+		free(e);
+		free(b);
+		return NULL;
+	}
+	b->nwords = e->n;
+	b->nresume = e->nresume;
+	b->meta = malloc(e->n);
+	b->resume = malloc(sizeof(uint64_t) * (e->nresume ? e->nresume : 1));
+	if (!b->meta || !b->resume || !add_block(p, b)) {
+		block_free(b);
+		free(e);
+		return NULL;
+	}
+	memcpy(b->meta, e->meta, e->n);
+	memcpy(b->resume, e->resume, sizeof(uint64_t) * e->nresume);
+	p->used += e->n;
+	flush_icache(p, b->start, b->nwords);
+	p->stat_blocks++;
+	free(e);
+	return b;
+}
+
+static struct patch_block *lookup(struct patcher *p, uint64_t pc, uint64_t pa)
+{
+	for (struct patch_block *b = p->hash[hash_pc(pc)]; b; b = b->next)
+		if (b->guest_pc == pc && b->guest_pa == pa)
+			return b;
+	return NULL;
+}
+
+/* Code changed since the last look (a store the core saw, DMA): start over. */
+static void check_invalidations(struct patcher *p)
+{
+	struct code_cache *cc = p->cpu->bus->code;
+	uint64_t now;
+
+	if (!cc)
+		return;
+	now = atomic_load(&cc->invalidations);
+	if (now != p->invalidations_seen) {
+		p->invalidations_seen = now;
+		if (p->nblocks)
+			patcher__flush(p);
+	}
+}
+
+uint64_t patcher__enter(struct patcher *p)
+{
+	uint64_t pc = p->cpu->pc, pa;
+	struct patch_block *b;
+
+	check_invalidations(p);
+	if (!fetch_pa(p, pc, &pa))
+		return 0;
+	b = lookup(p, pc, pa);
+	if (!b)
+		b = translate(p, pc, pa);
+	if (!b)
+		return 0;
+	return host_pc_of(b->start);
+}
+
+/* The block holding host word w (blocks are in host order). */
+static struct patch_block *block_at(struct patcher *p, uint32_t w)
+{
+	uint32_t lo = 0, hi = p->nblocks;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		struct patch_block *b = p->blocks[mid];
+
+		if (w < b->start)
+			hi = mid;
+		else if (w >= b->start + b->nwords)
+			lo = mid + 1;
+		else
+			return b;
+	}
+	return NULL;
+}
+
+/* A block exit at stub: link it straight to the target's block when safe. */
+static void chain(struct patcher *p, struct patch_block *b, uint32_t word, uint64_t target)
+{
+	struct patch_block *t;
+	uint64_t pa;
+
+	if (!b->unmapped || !is_unmapped_pc(target) || !fetch_pa(p, target, &pa))
+		return;
+	t = lookup(p, target, pa);
+	if (!t) {
+		uint64_t flushes = p->stat_flushes;
+
+		t = translate(p, target, pa);
+		/* translate() may have flushed everything, b included. */
+		if (p->stat_flushes != flushes)
+			return;
+	}
+	if (!t)
+		return;
+	p->code[b->start + word] = H_J(host_pc_of(t->start));
+	flush_icache(p, b->start + word, 1);
+	p->stat_chains++;
+}
+
+bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
+		     uint64_t gpr[32], struct patch_resume *r)
+{
+	struct patch_block *b;
+	bool chainable = false;
+	uint32_t w, word;
+	uint8_t meta;
+
+	p->native_wrote = true;
+	if (host_pc < PATCH_CODE_BASE || host_pc & 3 ||
+	    host_pc >= PATCH_CODE_BASE + (uint64_t)p->used * 4)
+		return false;
+	w = (uint32_t)((host_pc - PATCH_CODE_BASE) / 4);
+	b = block_at(p, w);
+	if (!b)
+		return false;
+	word = w - b->start;
+	meta = b->meta[word];
+	r->exit_stub = false;
+	r->step = false;
+	if ((meta & META_INDEX) == RESUME_PROLOGUE) {
+		r->pc = b->guest_pc;
+	} else if ((meta & META_INDEX) == RESUME_INDIRECT) {
+		r->pc = *comm64(p, PATCH_COMM_TARGET);
+		r->exit_stub = syscall;
+	} else {
+		r->pc = b->resume[meta & META_INDEX];
+		for (uint32_t i = 0; i < b->nstubs; i++)
+			if (b->stubs[i].word == word && syscall) {
+				r->exit_stub = true;
+				chainable = b->stubs[i].chainable;
+			}
+	}
+	if (meta & META_SPILLED)
+		for (unsigned int i = 0; i < b->nscratch; i++)
+			gpr[b->scratch[i]] = *comm64(p, PATCH_COMM_SPILL + 8 * i);
+	gpr[0] = 0;
+	sync_out(p);
+	/* A syscall that is not an exit stub is not ours: the core decides. */
+	r->step = syscall && !r->exit_stub;
+	if (chainable)
+		chain(p, b, word, r->pc);
+	return true;
+}
+
+void patcher__sync_in(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+
+	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
+		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
+
+		*comm64(p, (uint32_t)cp0_offset(reg, sel)) = cp0__read(cpu, (int)reg, (int)sel);
+	}
+}
+
+/* The commpage's CP0 -> the core: what di/ei and 1:1 writes changed. */
+static void sync_out(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+	uint64_t st = *comm64(p, (uint32_t)status_offset());
+
+	if ((st ^ cpu->cp0.status) & ST_IE)
+		cp0__write(cpu, CP0_STATUS, 0, (cpu->cp0.status & ~ST_IE) | (st & ST_IE));
+	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
+		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
+		uint64_t v = *comm64(p, (uint32_t)cp0_offset(reg, sel));
+
+		if (cp0_slots[i].writable && v != cp0__read(cpu, (int)reg, (int)sel))
+			cp0__write(cpu, (int)reg, (int)sel, v);
+	}
+}
+
+/* cache with an I-cache op, or synci: the guest says code changed. */
+static bool is_code_op(const struct insn *in)
+{
+	return (in->op == OP_CACHE && is_icache_op(in->raw)) || in->op == OP_SYNCI;
+}
+
+/* An index op names no address: everything written natively may be code. */
+static bool is_index_op(const struct insn *in)
+{
+	return in->op == OP_CACHE && ((in->raw >> 18) & 7) < 4;
+}
+
+void patcher__step(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+	struct insn in = { 0 }, ds;
+	uint64_t pa, va = 0;
+	bool code_op = false, soft_ok;
+
+	if (fetch_pa(p, cpu->pc, &pa)) {
+		decode(guest_word(p, pa), &in);
+		if (!is_code_op(&in) && (in.flags & INSN_BRANCH) &&
+		    fetch_pa(p, cpu->pc + 4, &pa)) {
+			decode(guest_word(p, pa), &ds);
+			in = ds;
+		}
+		code_op = is_code_op(&in);
+		va = cpu->gpr[in.rs] + (uint64_t)in.imm;
+	}
+	p->stat_steps++;
+	cpu__step(cpu);
+	if (!code_op)
+		return;
+	if (p->nblocks)
+		patcher__flush(p);
+	/* The core's own translations of code written natively go too. */
+	if (is_index_op(&in)) {
+		if (p->native_wrote)
+			code_cache__invalidate(cpu->bus, 0, cpu->bus->ram_size);
+		p->native_wrote = false;
+	} else if (tlb__translate(cpu, va, ACCESS_LOAD, &pa, &soft_ok) == TR_OK) {
+		code_cache__invalidate(cpu->bus, pa & ~63ull, 64);
+	}
+}
+
+static void segments_init(struct patcher *p)
+{
+	for (unsigned int sel = 0; sel < 32; sel++) {
+		uint64_t base = GK_INVALID_BASE;
+
+		if (sel == 0)
+			base = 0;				/* xuseg */
+		else if (sel >= 16 && sel <= 23)
+			base = GK_PHYS_BASE;			/* xkphys, any CCA */
+		else if (sel == 24)
+			base = GK_XKSEG_BASE;			/* xkseg */
+		else if (sel == 31)
+			base = GK_CKSEG_BASE - CKSEG_LOW40;	/* ckseg0..3 */
+		*comm64(p, PATCH_COMM_SEGMENTS + 8 * sel) = base;
+	}
+}
+
+struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code)
+{
+	struct patcher *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->cpu = cpu;
+	p->comm = comm;
+	p->code = code;
+	segments_init(p);
+	jump_hash_clear(p);
+	if (cpu->bus->code)
+		p->invalidations_seen = atomic_load(&cpu->bus->code->invalidations);
+	return p;
+}
+
+void patcher__destroy(struct patcher *p)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < p->nblocks; i++)
+		block_free(p->blocks[i]);
+	free(p->blocks);
+	free(p);
+}
+
+void patcher__stats(const struct patcher *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps",
+		 (unsigned long long)p->stat_blocks, (unsigned long long)p->stat_chains,
+		 (unsigned long long)p->stat_flushes, (unsigned long long)p->stat_steps);
+}

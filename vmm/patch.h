@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The code patcher: guest kernel code, a basic block at a time, turned into
+ * host user-mode MIPS code that mvm.ko runs in a vCPU's guest-kernel address
+ * space (MVM_CAP_GUEST_KERNEL, uapi/linux/mvm.h). Documentation/patching.md
+ * has every rule and the address-space layout; this is its one
+ * implementation. The patcher only writes code and maps host PCs back to
+ * guest state: running it is the kmod backend's business.
+ */
+#ifndef MVM_PATCH_H
+#define MVM_PATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu.h"
+
+/* Commpage layout: offsets are host addresses, reached as off($zero). */
+#define PATCH_COMM_CP0		0x1000	/* + (reg * 8 + sel) * 8: CP0 values */
+#define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
+#define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
+#define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
+#define PATCH_COMM_JUMPS	0x2000	/* jr/jalr hash: {guest pc, host pc} */
+#define PATCH_JUMP_ENTRIES	1024
+#define PATCH_COMM_SIZE		0x8000	/* the commpage buffer covers [0, 0x8000) */
+
+/* Where the code cache runs (MVM_GK_CODE_BASE) and how big it is. */
+#define PATCH_CODE_BASE		0x3f000000000ull
+#define PATCH_CODE_SIZE		(16u << 20)
+
+struct patcher;
+
+/* What an exit from patched code means for the guest. */
+struct patch_resume {
+	uint64_t pc;		/* the guest PC to go on from */
+	bool exit_stub;		/* a block's exit (not an exception) */
+	bool step;		/* the core must execute pc (unsupported there) */
+};
+
+/*
+ * comm: the commpage buffer (PATCH_COMM_SIZE bytes, its first page unused);
+ * code: PATCH_CODE_SIZE bytes, both page-aligned and shared with mvm.ko.
+ */
+struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code);
+void patcher__destroy(struct patcher *p);
+/*
+ * The host address to enter for the guest kernel code at cpu->pc,
+ * translating it now if needed; 0 when the core must execute it.
+ */
+uint64_t patcher__enter(struct patcher *p);
+/* The core's CP0 -> the commpage, before a native run. */
+void patcher__sync_in(struct patcher *p);
+/*
+ * After a native run that stopped at host_pc: gpr[] holds the host
+ * registers and becomes the guest's; the commpage's CP0 goes to the core.
+ * syscall: the run ended with a syscall exception there. Returns false if
+ * host_pc is not patched code (a bug: the caller stops the VM).
+ */
+bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
+		     uint64_t gpr[32], struct patch_resume *r);
+/*
+ * The core executes the instruction at cpu->pc (cpu__step), and an I-cache
+ * op or synci among it drops the translations the native code may have
+ * made stale by writing code behind the core's back.
+ */
+void patcher__step(struct patcher *p);
+/* Translations, chained exits, entries and exits: for the exit report. */
+void patcher__stats(const struct patcher *p, char *buf, size_t len);
+
+#endif
