@@ -638,8 +638,12 @@ static void block_free(struct patch_block *b)
 static void jump_hash_clear(struct patcher *p)
 {
 	for (uint32_t i = 0; i < PATCH_JUMP_ENTRIES; i++) {
-		/* An odd tag never equals a jump target that reaches code. */
-		*comm64(p, PATCH_COMM_JUMPS + 16 * i) = 1;
+		/*
+		 * An empty entry's tag hashes to the next entry, so no target
+		 * that looks here can equal it.
+		 */
+		*comm64(p, PATCH_COMM_JUMPS + 16 * i) =
+			(uint64_t)((i + 1) & (PATCH_JUMP_ENTRIES - 1)) << 2;
 		*comm64(p, PATCH_COMM_JUMPS + 16 * i + 8) = 0;
 	}
 }
