@@ -5,6 +5,7 @@
  * mvm_run for userspace (MMIO, hypercalls, every other guest exception).
  */
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <asm/pgtable.h>
 #include "mvm.h"
 #include "trace.h"
@@ -35,19 +36,27 @@ enum xlate {
 	XLATE_INVALID,		/* guest TLB: the page's V bit is clear */
 };
 
-/* The guest TLB entry mapping @gva under the guest's current ASID. */
+/*
+ * The guest TLB entry mapping @gva under the guest's current ASID. Guest
+ * kernel segments (R = 3: xkseg, ckseg2/3) compare R and VPN2 only, as the
+ * hardware does (SEGBITS 40): EntryHi's fill bits are ignored, whether the
+ * VMM passes them sign-extended or as zeros.
+ */
 static const struct mvm_tlb_entry *guest_tlb_lookup(struct mvm_vcpu *v,
 						     u64 gva)
 {
-	u64 asid = v->cp0[10][0] & 0xff;
+	u64 asid = v->cp0[10][0] & 0xff, cmp = GENMASK_ULL(63, 13);
 	int i;
 
+	if (v->kmode && gva >> 62 == 3)
+		cmp = GENMASK_ULL(63, 62) |
+		      GENMASK_ULL(MVM_FLAT_WINDOW_BITS - 1, 13);
 	for (i = 0; i < MVM_GUEST_TLB_SIZE; i++) {
 		const struct mvm_tlb_entry *e = &v->guest_tlb[i];
 		u64 mask = e->pagemask | 0x1fff;
 		bool global = e->entrylo0 & e->entrylo1 & 1;
 
-		if (((gva ^ e->entryhi) & ~mask & GENMASK_ULL(63, 13)) == 0 &&
+		if (((gva ^ e->entryhi) & ~mask & cmp) == 0 &&
 		    (global || (e->entryhi & 0xff) == asid))
 			return e;
 	}
@@ -115,10 +124,26 @@ static int internal_error(struct mvm_vcpu *v, u32 sub, u64 d0, u64 d1)
 	return EXIT_TO_USER;
 }
 
+/* Guest kernel mode: the instruction at host address @pc of the cache. */
+static int gk_fetch_insn(struct mvm_vcpu *v, u64 pc, u32 *insn)
+{
+	u64 off = pc - MVM_GK_CODE_BASE;
+	const u32 *p;
+
+	if (pc & 3 || pc < MVM_GK_CODE_BASE || off >= v->gk.code_size)
+		return -EFAULT;
+	/* Pinned: the very pages the VMM writes its code into. */
+	p = page_address(v->gk.code[off >> PAGE_SHIFT]) + offset_in_page(off);
+	*insn = READ_ONCE(*p);
+	return 0;
+}
+
 static int fetch_insn(struct mvm_vcpu *v, u64 pc, u32 *insn)
 {
 	u64 gpa;
 
+	if (v->kmode)
+		return gk_fetch_insn(v, pc, insn);
 	if (pc & 3 || !gva_to_gpa(v, pc, &gpa))
 		return -EFAULT;
 	return mvm_vm_read_guest(v->vm, gpa, insn, sizeof(*insn));
@@ -220,6 +245,9 @@ static int exception_exit_flags(struct mvm_vcpu *v, u32 flags)
 	if (exc == MVM_EXC_MOD || exc == MVM_EXC_TLBL || exc == MVM_EXC_TLBS ||
 	    exc == MVM_EXC_ADEL || exc == MVM_EXC_ADES)
 		run->ex.badvaddr = ctx->badvaddr;
+	/* Kernel mode: host addresses, for the VMM to map back. */
+	if (v->kmode)
+		return EXIT_TO_USER;
 	/* As if the guest's own CP0 had taken it: ready for issue #4. */
 	v->cp0[13][0] = ctx->cause;
 	v->cp0[14][0] = ctx->pc;
@@ -259,6 +287,9 @@ static int mmio_exit(struct mvm_vcpu *v, u64 gpa)
 	u32 insn;
 	u8 len;
 
+	/* The code patcher never puts an access in a delay slot. */
+	if (v->kmode && v->ctx->cause & CAUSE_BD)
+		return internal_error(v, MVM_INTERNAL_ERROR_DELAY_SLOT, 0, gpa);
 	if (faulting_insn(v, &insn, &next, &link_reg))
 		return internal_error(v, v->ctx->cause & CAUSE_BD ?
 				      MVM_INTERNAL_ERROR_DELAY_SLOT :
@@ -312,27 +343,184 @@ void mvm_complete_hypercall(struct mvm_vcpu *v)
 	v->ctx->gpr[2] = v->run->hypercall.ret;
 }
 
-static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
+static u64 pfn_entrylo(unsigned long pfn, bool writable)
+{
+	u64 lo = ((u64)pfn << MVM_ENTRYLO_PFN_SHIFT) | ENTRYLO_V |
+		 ((_page_cachable_default >> _CACHE_SHIFT) << ENTRYLO_C_SHIFT);
+
+	if (writable)
+		lo |= ENTRYLO_D;
+	return lo;
+}
+
+/* The host half of a guest physical page: pinned RAM, or 0 (*ram false). */
+static u64 gpa_entrylo(struct mvm_vcpu *v, u64 gpa, bool dirty, bool *ram)
 {
 	unsigned long pfn;
-	bool writable, dirty;
+	bool writable;
+
+	*ram = false;
+	if (mvm_vm_pin_gpa(v->vm, gpa, false, &pfn, &writable))
+		return 0;
+	*ram = true;
+	return pfn_entrylo(pfn, writable && dirty);
+}
+
+static u64 entrylo_of(struct mvm_vcpu *v, u64 gva, bool *ram)
+{
+	bool dirty;
 	u64 gpa, lo;
 	int entry;
 
 	*ram = false;
 	if (translate_entry(v, gva, &gpa, &dirty, &entry) != XLATE_OK)
 		return 0;
-	if (mvm_vm_pin_gpa(v->vm, gpa, false, &pfn, &writable))
-		return 0;
-	*ram = true;
+	lo = gpa_entrylo(v, gpa, dirty, ram);
 	/* A host entry will come from it: MVM_SET_TLB must invalidate. */
-	if (entry >= 0)
+	if (*ram && entry >= 0)
 		v->shadowed |= BIT_ULL(entry);
-	lo = ((u64)pfn << MVM_ENTRYLO_PFN_SHIFT) | ENTRYLO_V |
-	     ((_page_cachable_default >> _CACHE_SHIFT) << ENTRYLO_C_SHIFT);
-	if (writable && dirty)
-		lo |= ENTRYLO_D;
 	return lo;
+}
+
+/*
+ * Guest kernel mode (MVM_CAP_GUEST_KERNEL): what a host address of the
+ * guest-kernel address space stands for (uapi/linux/mvm.h). *addr: a page
+ * index of the commpage or the cache, a guest virtual or physical address.
+ */
+enum gk_kind { GK_NONE, GK_COMM, GK_CODE, GK_GVA, GK_GPA };
+
+#define MVM_GK_XKSEG_GVA	0xc000000000000000ull
+#define MVM_GK_CKSEG_GVA	0xffffffff80000000ull
+
+static enum gk_kind gk_classify(struct mvm_vcpu *v, u64 hva, u64 *addr)
+{
+	u64 off;
+
+	if (hva >= MVM_GK_COMM_BASE &&
+	    hva < MVM_GK_COMM_BASE + MVM_GK_COMM_SIZE) {
+		*addr = (hva - MVM_GK_COMM_BASE) >> PAGE_SHIFT;
+		return GK_COMM;
+	}
+	if (hva < MVM_GK_PHYS_BASE) {
+		*addr = hva;			/* xuseg, as guest user mode */
+		return GK_GVA;
+	}
+	if (hva < MVM_GK_XKSEG_BASE) {
+		*addr = hva - MVM_GK_PHYS_BASE;	/* xkphys */
+		return GK_GPA;
+	}
+	if (hva < MVM_GK_CKSEG_BASE) {
+		*addr = MVM_GK_XKSEG_GVA + (hva - MVM_GK_XKSEG_BASE);
+		return GK_GVA;
+	}
+	off = hva - MVM_GK_CKSEG_BASE;
+	if (off < BIT_ULL(30)) {
+		*addr = off & 0x1fffffff;	/* ckseg0, ckseg1: unmapped */
+		return GK_GPA;
+	}
+	if (off < BIT_ULL(31)) {
+		*addr = MVM_GK_CKSEG_GVA + off;	/* ckseg2/3: mapped */
+		return GK_GVA;
+	}
+	off = hva - MVM_GK_CODE_BASE;
+	if (hva >= MVM_GK_CODE_BASE && off < v->gk.code_size) {
+		*addr = off >> PAGE_SHIFT;
+		return GK_CODE;
+	}
+	return GK_NONE;
+}
+
+/* The host half for one page of the guest-kernel address space. */
+static u64 gk_entrylo(struct mvm_vcpu *v, u64 hva, bool *ok)
+{
+	u64 addr;
+
+	*ok = true;
+	switch (gk_classify(v, hva, &addr)) {
+	case GK_COMM:
+		return pfn_entrylo(page_to_pfn(v->gk.comm[addr]), true);
+	case GK_CODE:
+		return pfn_entrylo(page_to_pfn(v->gk.code[addr]), false);
+	case GK_GVA:
+		return entrylo_of(v, addr, ok);
+	case GK_GPA:
+		return gpa_entrylo(v, addr, true, ok);
+	default:
+		*ok = false;
+		return 0;
+	}
+}
+
+/*
+ * A host TLB miss in guest kernel mode. Only the translation cache is
+ * mapped for an instruction fetch; a miss the guest's TLB answers with a
+ * refill or an invalid entry, and any address outside the windows, is an
+ * exception exit with host addresses; guest physical addresses without
+ * RAM are MMIO.
+ */
+static int gk_tlb_miss(struct mvm_vcpu *v)
+{
+	u64 hva = v->ctx->badvaddr, pc = v->ctx->pc, gpa = 0, addr;
+	u64 pair = hva & ~(2 * PAGE_SIZE - 1);
+	unsigned int half = (hva >> PAGE_SHIFT) & 1;
+	enum gk_kind kind = gk_classify(v, hva, &addr);
+	bool ok[2], dirty, fetch;
+
+	fetch = hva == pc || (v->ctx->cause & CAUSE_BD && hva == pc + 4);
+	switch (kind) {
+	case GK_NONE:
+		return exception_exit(v);
+	case GK_GVA:
+		switch (translate(v, addr, &gpa, &dirty)) {
+		case XLATE_OK:
+			break;
+		case XLATE_MISS:
+			return exception_exit_flags(v, MVM_EX_TLB_REFILL);
+		default:
+			return exception_exit(v);
+		}
+		break;
+	case GK_GPA:
+		gpa = addr;
+		break;
+	default:
+		break;
+	}
+	if (fetch && kind != GK_CODE)
+		return exception_exit(v);
+	v->tlb.entrylo[0] = gk_entrylo(v, pair, &ok[0]);
+	v->tlb.entrylo[1] = gk_entrylo(v, pair + PAGE_SIZE, &ok[1]);
+	if (ok[half]) {
+		v->tlb.entryhi = pair;
+		v->tlb.mm = v->cur_mm;
+		v->tlb.valid = true;
+		v->stat_refills++;
+		trace_mvm_tlb_refill(v->id, hva, gpa, v->tlb.entrylo[half]);
+		return REENTER;
+	}
+	if (mvm_vm_gpa_is_ram(v->vm, gpa))	/* RAM whose pages are gone */
+		return internal_error(v, MVM_INTERNAL_ERROR_PIN, hva, gpa);
+	return mmio_exit(v, gpa);
+}
+
+/* A store to a clean host page in guest kernel mode. */
+static int gk_tlb_mod(struct mvm_vcpu *v)
+{
+	bool dirty;
+	u64 addr, gpa;
+
+	switch (gk_classify(v, v->ctx->badvaddr, &addr)) {
+	case GK_GVA:
+		if (translate(v, addr, &gpa, &dirty) != XLATE_OK || !dirty)
+			return exception_exit(v);
+		break;
+	case GK_GPA:
+		gpa = addr;
+		break;
+	default:			/* the translation cache */
+		return exception_exit(v);
+	}
+	return mmio_exit(v, gpa);	/* a read-only slot */
 }
 
 /*
@@ -345,6 +533,8 @@ static int tlb_miss(struct mvm_vcpu *v)
 	u64 gva = v->ctx->badvaddr, gpa, pair = gva & ~(2 * PAGE_SIZE - 1);
 	bool ram[2], dirty;
 
+	if (v->kmode)
+		return gk_tlb_miss(v);
 	switch (translate(v, gva, &gpa, &dirty)) {
 	case XLATE_OK:
 		break;
@@ -357,6 +547,7 @@ static int tlb_miss(struct mvm_vcpu *v)
 	v->tlb.entrylo[1] = entrylo_of(v, pair + PAGE_SIZE, &ram[1]);
 	if (ram[(gva >> PAGE_SHIFT) & 1]) {
 		v->tlb.entryhi = pair;
+		v->tlb.mm = v->cur_mm;
 		v->tlb.valid = true;
 		v->stat_refills++;
 		trace_mvm_tlb_refill(v->id, gva, gpa,
@@ -376,6 +567,8 @@ static int tlb_mod(struct mvm_vcpu *v)
 	bool dirty;
 	u64 gpa;
 
+	if (v->kmode)
+		return gk_tlb_mod(v);
 	if (translate(v, v->ctx->badvaddr, &gpa, &dirty) != XLATE_OK || !dirty)
 		return exception_exit(v);
 	return mmio_exit(v, gpa);
@@ -455,6 +648,21 @@ static int general_exception(struct mvm_vcpu *v)
 	default:
 		return exception_exit(v);
 	}
+}
+
+/*
+ * A PC that is not word-aligned is never entered: it is the AdEL the
+ * instruction fetch would raise, reported without a trip into the guest.
+ * QEMU (7.2) takes bit 0 of EPC at eret as the MIPS16/microMIPS mode bit
+ * even on CPUs without either and then aborts translating (an assertion
+ * that kills the whole host), so a hostile MVM_SET_REGS must not get there.
+ */
+int mvm_misaligned_pc_exit(struct mvm_vcpu *v)
+{
+	v->ctx->cause = MVM_EXC_ADEL << 2;
+	v->ctx->badvaddr = v->ctx->pc;
+	v->run->pc = v->ctx->pc;
+	return exception_exit(v);
 }
 
 int mvm_handle_exit(struct mvm_vcpu *v)

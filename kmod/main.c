@@ -46,6 +46,8 @@ static long check_extension(unsigned long cap)
 		return MVM_NR_IRQ_LINES;
 	case MVM_CAP_USERLOCAL:
 		return cpu_has_userlocal;
+	case MVM_CAP_GUEST_KERNEL:
+		return mvm_gk_supported();
 	case MVM_CAP_FLAT_WINDOW:
 		return MVM_FLAT_WINDOW_BITS;
 	default:

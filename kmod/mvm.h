@@ -38,6 +38,7 @@ struct mvm_vm {
 /* A guest TLB entry mvm resolved and will write before the next entry. */
 struct mvm_pending_tlb {
 	bool valid;
+	struct mm_struct *mm;	/* the address space it was resolved for */
 	u64 entryhi;		/* VPN2, ASID added at entry */
 	u64 entrylo[2];
 };
@@ -50,9 +51,23 @@ struct mvm_mmio_pending {
 	bool sign;		/* sign-extend the loaded value */
 };
 
-/* asid_mms[]: guest ASIDs 0..255, then flat mode's identity window. */
+/*
+ * asid_mms[]: guest ASIDs 0..255 (guest user mode), flat mode's identity
+ * window, then guest ASIDs 0..255 in guest kernel mode (MVM_CAP_GUEST_KERNEL).
+ */
 #define MVM_FLAT_MM		256
-#define MVM_NR_ASID_MMS		257
+#define MVM_GK_MM(asid)		(257 + (asid))
+#define MVM_NR_ASID_MMS		513
+
+/* MVM_CAP_GUEST_KERNEL: the commpage and the translation cache, pinned. */
+#define MVM_GK_COMM_PAGES	(MVM_GK_COMM_SIZE / PAGE_SIZE)
+
+struct mvm_gk {
+	bool on;
+	u64 comm_uaddr, code_uaddr, code_size;
+	struct page *comm[MVM_GK_COMM_SIZE / 4096];
+	struct page **code;	/* code_size / PAGE_SIZE pages */
+};
 
 struct mvm_vcpu {
 	struct mvm_vm *vm;
@@ -70,6 +85,8 @@ struct mvm_vcpu {
 	struct mm_struct *cur_mm;	/* the one this MVM_RUN enters with */
 	u64 seen_mmu_gen;
 	bool guest_mmu;		/* translate through guest_tlb (MVM_CAP_GUEST_MMU) */
+	bool kmode;		/* this MVM_RUN runs the translation cache */
+	struct mvm_gk gk;
 	struct mvm_pending_tlb tlb;
 	struct mvm_mmio_pending mmio;
 	bool hypercall_pending;
@@ -92,9 +109,11 @@ int mvm_vm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, size_t len);
 
 /* vcpu.c */
 int mvm_vcpu_create(struct mvm_vm *vm, u32 id);
+bool mvm_gk_supported(void);
 
 /* exit.c */
 int mvm_handle_exit(struct mvm_vcpu *vcpu);
+int mvm_misaligned_pc_exit(struct mvm_vcpu *vcpu);
 void mvm_complete_mmio(struct mvm_vcpu *vcpu);
 void mvm_complete_hypercall(struct mvm_vcpu *vcpu);
 

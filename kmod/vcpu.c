@@ -126,12 +126,11 @@ static void drop_mms(struct mvm_vcpu *v, unsigned int first, unsigned int last)
  * page: unmapped code); on the other CPUs, where this vCPU may have run,
  * the dummy mm loses its ASID. Large or odd ranges drop the whole ASID.
  */
-static void shadow_invalidate(struct mvm_vcpu *v, u64 base, u64 size,
-			      unsigned int asid)
+static void shadow_invalidate(struct mvm_vcpu *v, struct mm_struct *mm,
+			      u64 base, u64 size)
 {
 	void (*inv)(unsigned long va, unsigned long npairs, unsigned long shift,
 		    unsigned long asid);
-	struct mm_struct *mm = v->asid_mms[asid];
 	u64 pair = 2 * PAGE_SIZE, end, ctx;
 	unsigned long flags;
 	int cpu, c;
@@ -167,17 +166,60 @@ static bool entry_global(const struct mvm_tlb_entry *e)
 	return e->entrylo0 & e->entrylo1 & ENTRYLO_G;
 }
 
+/* Guest kernel segments: xkseg from 0xc000..., ckseg at 0xffffffff80000000. */
+#define MVM_GK_SEG_BITS		MVM_FLAT_WINDOW_BITS
+#define MVM_GK_CKSEG_LOW	(BIT_ULL(MVM_GK_SEG_BITS) - BIT_ULL(31))
+
+/*
+ * The host entries of guest ASID @asid's kernel-mode address space that
+ * guest translations of [base, base + size) may have made: the same
+ * address for xuseg, the xkseg window for an R = 3 entry, and the ckseg
+ * window when it lies in the top 2 GiB (ckseg2/3 alias those, as the TLB
+ * compares only R and VPN2, not the fill bits).
+ */
+static void gk_shadow_invalidate(struct mvm_vcpu *v, u64 base, u64 size,
+				 unsigned int asid)
+{
+	struct mm_struct *mm = v->asid_mms[MVM_GK_MM(asid)];
+	u64 low = base & (BIT_ULL(MVM_GK_SEG_BITS) - 1), start;
+
+	if (!mm)
+		return;
+	if (size > BIT_ULL(31)) {
+		drop_mm(mm);
+		return;
+	}
+	switch (base >> 62) {
+	case 0:
+		if (base < BIT_ULL(MVM_GK_SEG_BITS))
+			shadow_invalidate(v, mm, base, size);
+		break;
+	case 3:
+		shadow_invalidate(v, mm, MVM_GK_XKSEG_BASE + low, size);
+		if (low + size > MVM_GK_CKSEG_LOW) {
+			start = max(low, MVM_GK_CKSEG_LOW);
+			shadow_invalidate(v, mm, MVM_GK_CKSEG_BASE +
+					  (start - MVM_GK_CKSEG_LOW),
+					  low + size - start);
+		}
+		break;
+	}
+}
+
 /* Drops the host entries translations through guest entry @e may have made. */
 static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
 {
 	u64 mask = e->pagemask | 0x1fff;
+	unsigned int asid = e->entryhi & 0xff;
 
 	if (entry_global(e)) {
 		drop_mms(v, 0, 255);
+		drop_mms(v, MVM_GK_MM(0), MVM_GK_MM(255));
 		v->shadowed = 0;	/* all of them are unreachable now */
 	} else {
-		shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
-				  e->entryhi & 0xff);
+		shadow_invalidate(v, v->asid_mms[asid], e->entryhi & ~mask,
+				  mask + 1);
+		gk_shadow_invalidate(v, e->entryhi & ~mask, mask + 1, asid);
 	}
 }
 
@@ -256,8 +298,10 @@ static void enter_guest(struct mvm_vcpu *v)
 	 */
 	check_switch_mmu_context(current->mm);
 	asid = cpu_asid(cpu, v->cur_mm);
-	if (v->tlb.valid)
+	/* A refill resolved for another mode's address space never goes in. */
+	if (v->tlb.valid && v->tlb.mm == v->cur_mm)
 		write_pending_tlb(v, asid);
+	v->tlb.valid = false;
 	v->ctx->guest_status = guest_status();
 	v->ctx->guest_entryhi = asid;
 	trace_mvm_enter(v->id, v->ctx->pc);
@@ -293,10 +337,16 @@ static void enter_guest(struct mvm_vcpu *v)
 	local_irq_restore(flags);
 }
 
-/* The dummy mm of the current guest ASID (or flat mode's), allocated once. */
+/*
+ * The dummy mm of the current guest ASID in the current mode (or flat
+ * mode's), allocated once.
+ */
 static int select_mm(struct mvm_vcpu *v)
 {
 	unsigned int i = v->guest_mmu ? v->cp0[10][0] & 0xff : MVM_FLAT_MM;
+
+	if (v->kmode)
+		i = MVM_GK_MM(i);
 
 	if (!v->asid_mms[i]) {
 		v->asid_mms[i] = kzalloc(sizeof(*v->asid_mms[i]),
@@ -317,6 +367,19 @@ static int vcpu_run(struct mvm_vcpu *v)
 		return -EIO;
 	if (run->request_interrupt_window)
 		return -EINVAL;
+	/* Read once: the page is shared with userspace. */
+	switch (READ_ONCE(run->kernel_mode)) {
+	case 0:
+		v->kmode = false;
+		break;
+	case 1:
+		if (!v->gk.on || !v->guest_mmu)
+			return -EINVAL;
+		v->kmode = true;
+		break;
+	default:
+		return -EINVAL;
+	}
 	ret = select_mm(v);
 	if (ret)
 		return ret;
@@ -335,8 +398,12 @@ static int vcpu_run(struct mvm_vcpu *v)
 		}
 		cond_resched();
 		down_read(&v->vm->slots_sem);
-		enter_guest(v);
-		ret = mvm_handle_exit(v);
+		if (v->ctx->pc & 3) {
+			ret = mvm_misaligned_pc_exit(v);
+		} else {
+			enter_guest(v);
+			ret = mvm_handle_exit(v);
+		}
 		up_read(&v->vm->slots_sem);
 		if (ret <= 0)
 			return ret;
@@ -436,12 +503,127 @@ static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
 	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
 }
 
+/*
+ * MVM_CAP_GUEST_KERNEL needs 4 KiB pages (the commpage layout) and host
+ * user addresses up to the translation cache's end.
+ */
+bool mvm_gk_supported(void)
+{
+	return PAGE_SIZE == 4096 &&
+	       BIT_ULL(cpu_vmbits) >= MVM_GK_CODE_BASE + MVM_GK_CODE_MAX;
+}
+
+static void unpin_pages(struct page **pages, unsigned long n, bool dirty)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		if (!pages[i])
+			continue;
+		unpin_user_pages_dirty_lock(&pages[i], 1, dirty);
+		pages[i] = NULL;
+		atomic_long_dec(&mvm_pinned_pages);
+	}
+}
+
+/*
+ * Pins @n pages from @uaddr for good (FOLL_WRITE: the pages the VMM's
+ * mapping has now, with no copy-on-write to come, so what it writes later
+ * is what the guest-kernel address space maps).
+ */
+static int pin_pages(u64 uaddr, unsigned long n, struct page **pages)
+{
+	unsigned long done = 0;
+	int ret;
+
+	while (done < n) {
+		ret = pin_user_pages_fast(uaddr + done * PAGE_SIZE,
+					  min(n - done, 1024ul),
+					  FOLL_WRITE | FOLL_LONGTERM,
+					  pages + done);
+		if (ret <= 0) {
+			unpin_pages(pages, done, false);
+			return ret < 0 ? ret : -EFAULT;
+		}
+		atomic_long_add(ret, &mvm_pinned_pages);
+		done += ret;
+	}
+	return 0;
+}
+
+/*
+ * Off: every host entry of the guest-kernel address spaces goes before
+ * their pages are unpinned (the vCPU lock keeps MVM_RUN out).
+ */
+static void gk_off(struct mvm_vcpu *v)
+{
+	drop_mms(v, MVM_GK_MM(0), MVM_GK_MM(255));
+	v->tlb.valid = false;
+	if (!v->gk.on)
+		return;
+	unpin_pages(v->gk.comm, MVM_GK_COMM_PAGES, true);
+	unpin_pages(v->gk.code, v->gk.code_size >> PAGE_SHIFT, false);
+	kvfree(v->gk.code);
+	memset(&v->gk, 0, sizeof(v->gk));
+}
+
+static int enable_guest_kernel(struct mvm_vcpu *v,
+			       const struct mvm_enable_cap *cap)
+{
+	u64 comm = cap->args[0], code = cap->args[1], size = cap->args[2];
+	struct page *comm_pages[MVM_GK_COMM_SIZE / 4096] = { NULL };
+	struct page **code_pages;
+	int ret;
+
+	if (cap->flags || cap->args[3])
+		return -EINVAL;
+	if (!comm && !code && !size) {
+		gk_off(v);
+		return 0;
+	}
+	if (!mvm_gk_supported() || !v->guest_mmu)
+		return -EINVAL;
+	if (!comm || !code || (comm | code | size) & ~PAGE_MASK || !size ||
+	    size > MVM_GK_CODE_MAX ||
+	    !access_ok((void __user *)(unsigned long)comm, MVM_GK_COMM_SIZE) ||
+	    !access_ok((void __user *)(unsigned long)code, size))
+		return -EINVAL;
+	if (current->mm != v->vm->mm)
+		return -EIO;
+	code_pages = kvcalloc(size >> PAGE_SHIFT, sizeof(*code_pages),
+			      GFP_KERNEL_ACCOUNT);
+	if (!code_pages)
+		return -ENOMEM;
+	ret = pin_pages(comm, MVM_GK_COMM_PAGES, comm_pages);
+	if (ret)
+		goto out_free;
+	ret = pin_pages(code, size >> PAGE_SHIFT, code_pages);
+	if (ret) {
+		unpin_pages(comm_pages, MVM_GK_COMM_PAGES, false);
+		goto out_free;
+	}
+	/* The new buffers replace the old ones, if any. */
+	gk_off(v);
+	v->gk.on = true;
+	v->gk.comm_uaddr = comm;
+	v->gk.code_uaddr = code;
+	v->gk.code_size = size;
+	memcpy(v->gk.comm, comm_pages, sizeof(comm_pages));
+	v->gk.code = code_pages;
+	return 0;
+out_free:
+	kvfree(code_pages);
+	return ret;
+}
+
 static int enable_cap(struct mvm_vcpu *v, void __user *uarg)
 {
 	struct mvm_enable_cap cap;
 
 	if (copy_from_user(&cap, uarg, sizeof(cap)))
 		return -EFAULT;
+	if (cap.cap == MVM_CAP_GUEST_KERNEL)
+		return enable_guest_kernel(v, &cap);
 	if (cap.cap != MVM_CAP_GUEST_MMU || cap.flags || cap.args[0] > 1 ||
 	    cap.args[1] || cap.args[2] || cap.args[3])
 		return -EINVAL;
@@ -525,6 +707,7 @@ static void vcpu_free(struct mvm_vcpu *v)
 {
 	int i;
 
+	gk_off(v);
 	if (v->vec_page)
 		free_vector_pages(v->vec_page);
 	free_page((unsigned long)v->run);

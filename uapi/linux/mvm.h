@@ -30,6 +30,7 @@
 #define MVM_CAP_HYPERCALL	9	/* hypcall exits (flat mode only) */
 #define MVM_CAP_GUEST_MMU	10	/* MVM_ENABLE_CAP: translate through the guest TLB */
 #define MVM_CAP_USERLOCAL	11	/* rdhwr $29 runs natively (host has ULRI) */
+#define MVM_CAP_GUEST_KERNEL	12	/* MVM_ENABLE_CAP: patched guest kernel code */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -129,6 +130,43 @@ struct mvm_enable_cap {
 	__u64 args[4];
 };
 
+/*
+ * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL (needs MVM_CAP_GUEST_MMU
+ * on): args[0] = the commpage, a page-aligned user buffer of
+ * MVM_GK_COMM_SIZE bytes; args[1] = the translation cache, a page-aligned
+ * user buffer; args[2] = its size (a multiple of the page size, at most
+ * MVM_GK_CODE_MAX); args[3] must be 0. Both buffers stay pinned until the
+ * capability is turned off (all args 0) or the vCPU goes. The VMM's code
+ * patcher writes host MIPS code for guest kernel code into the cache; an
+ * MVM_RUN with struct mvm_run.kernel_mode = 1 runs it, at the host address
+ * in the PC, in the vCPU's guest-kernel address space (host user mode, a
+ * host ASID of its own per guest ASID, never visible to guest user mode):
+ *
+ *   [MVM_GK_COMM_BASE, +MVM_GK_COMM_SIZE)  the commpage, read/write
+ *   [0, 2^40) otherwise         guest user addresses through the guest TLB,
+ *                               exactly as in user mode
+ *   [MVM_GK_PHYS_BASE, +2^40)   guest physical address (offset): xkphys
+ *   [MVM_GK_XKSEG_BASE, +2^40)  guest VA 0xc000000000000000 + offset,
+ *                               through the guest TLB
+ *   [MVM_GK_CKSEG_BASE, +2^31)  guest VA 0xffffffff80000000 + offset:
+ *                               below 2^30 unmapped onto guest physical
+ *                               (offset & 0x1fffffff: ckseg0/1), above
+ *                               through the guest TLB (ckseg2/3)
+ *   [MVM_GK_CODE_BASE, +args[2]) the translation cache, read + execute
+ *
+ * Guest physical addresses without RAM are MMIO exits (run->pc: the host
+ * PC of the access) as in user mode; anything else that faults (a guest
+ * TLB miss, an address outside these ranges) is an MVM_EXIT_EXCEPTION
+ * whose epc and badvaddr are host addresses: the VMM maps them back.
+ */
+#define MVM_GK_COMM_BASE	0x1000ull
+#define MVM_GK_COMM_SIZE	0x7000ull
+#define MVM_GK_PHYS_BASE	(1ull << 40)
+#define MVM_GK_XKSEG_BASE	(1ull << 41)
+#define MVM_GK_CKSEG_BASE	((1ull << 41) | (1ull << 40))
+#define MVM_GK_CODE_BASE	0x3f000000000ull
+#define MVM_GK_CODE_MAX		(64ull << 20)
+
 #define MVM_ENABLE_CAP		_IOW(MVMIO, 0xa3, struct mvm_enable_cap)
 #define MVM_RUN			_IO(MVMIO, 0x80)
 #define MVM_GET_REGS		_IOR(MVMIO, 0x81, struct mvm_regs)
@@ -165,7 +203,8 @@ struct mvm_run {
 	/* in */
 	__u8 request_interrupt_window;	/* reserved, must be 0 */
 	__u8 immediate_exit;		/* return MVM_EXIT_INTR before entering */
-	__u8 padding1[6];
+	__u8 kernel_mode;		/* MVM_CAP_GUEST_KERNEL: run patched code */
+	__u8 padding1[5];
 
 	/* out */
 	__u32 exit_reason;
