@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MVM_CAP_GUEST_KERNEL: host code in the VMM's translation cache runs with
+ * struct mvm_run.kernel_mode = 1 in a guest-kernel address space of its
+ * own: the commpage at 0x1000 ($zero-relative), guest user addresses, and
+ * windows onto guest physical memory, xkseg and ckseg (uapi/linux/mvm.h).
+ * The code below is what the VMM's code patcher would write into the cache.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "mvm_util.h"
+
+#define LO_G		1ull
+#define LO_V		2ull
+#define LO_D		4ull
+#define LO(gpa, flags)	((((gpa) >> 12) << 6) | (3 << 3) | (flags))
+
+#define CODE_SIZE	0x4000ull	/* the translation cache: 4 pages */
+#define CODE_GVA	0x400000ull	/* guest user code (user-mode runs) */
+#define CODE_GPA	(GUEST_RAM_GPA + 0x2000)
+#define DATA_GPA	(GUEST_RAM_GPA + 0x3000)
+#define OTHER_GPA	(GUEST_RAM_GPA + 0x4000)
+#define THIRD_GPA	(GUEST_RAM_GPA + 0x5000)
+#define CKSEG1		0x20000000ull	/* ckseg1's offset in the CKSEG window */
+#define CKSEG2		0x40000000ull	/* ckseg2's */
+#define MMIO_LOW_GPA	0x1f000000ull	/* no RAM, reachable through ckseg1 */
+#define SYSCALL_INSN	0x0000000cu
+
+/* v0 = *(a0); *(a0 + 8) = a1; syscall. */
+GUEST_CODE(gk_rw,
+	"	ld	$2, 0($4)\n"
+	"	sd	$5, 8($4)\n"
+	"	syscall\n");
+
+/* The commpage through $zero: first and last doubleword, and a store. */
+GUEST_CODE(gk_comm,
+	"	ld	$2, 0x1000($0)\n"
+	"	sd	$5, 0x1008($0)\n"
+	"	ld	$3, 0x7ff8($0)\n"
+	"	syscall\n");
+
+/* An MMIO load and a 32-bit MMIO store. */
+GUEST_CODE(gk_mmio,
+	"	ld	$2, 0x10($4)\n"
+	"	sw	$5, 0x20($4)\n"
+	"	syscall\n");
+
+/* An access in a delay slot: the patcher never emits one. */
+GUEST_CODE(gk_mmio_delay,
+	"	b	1f\n"
+	"	 ld	$2, 0($4)\n"
+	"1:	syscall\n");
+
+GUEST_CODE(gk_li1,
+	"	li	$2, 1\n"
+	"	syscall\n");
+
+GUEST_CODE(gk_li2,
+	"	li	$2, 2\n"
+	"	syscall\n");
+
+/* Guest user code (kernel_mode = 0): v0 = *(a0); syscall. */
+GUEST_CODE(guest_load,
+	"	ld	$2, 0($4)\n"
+	"	syscall\n");
+
+FIXTURE(gk) {
+	struct mvm_test_vm t;
+	uint64_t *comm;		/* the commpage, host VA 0x1000 in kernel mode */
+	uint32_t *code;		/* the translation cache */
+};
+
+static int set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
+		   uint64_t lo0, uint64_t lo1, uint64_t pagemask)
+{
+	struct mvm_tlb_entry e = {
+		.index = index, .entryhi = hi, .entrylo0 = lo0,
+		.entrylo1 = lo1, .pagemask = pagemask,
+	};
+
+	return ioctl(t->vcpu_fd, MVM_SET_TLB, &e) ? -errno : 0;
+}
+
+static int set_cp0(struct mvm_test_vm *t, int reg, uint64_t val)
+{
+	struct mvm_one_reg r = { MVM_REG_CP0(reg, 0), (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+static uint64_t get_cp0(struct mvm_test_vm *t, int reg)
+{
+	uint64_t val = ~0ull;
+	struct mvm_one_reg r = { MVM_REG_CP0(reg, 0), (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r) ? ~0ull : val;
+}
+
+static int guest_mmu(struct mvm_test_vm *t, int on)
+{
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU, .args = { on } };
+
+	return ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap) ? -errno : 0;
+}
+
+static int gk_enable(struct mvm_test_vm *t, uint64_t comm, uint64_t code,
+		     uint64_t size, uint64_t a3, uint32_t flags)
+{
+	struct mvm_enable_cap cap = {
+		.cap = MVM_CAP_GUEST_KERNEL, .flags = flags,
+		.args = { comm, code, size, a3 },
+	};
+
+	return ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap) ? -errno : 0;
+}
+
+static uint64_t *host(struct mvm_test_vm *t, uint64_t gpa)
+{
+	return mvm_gpa_ptr(t, gpa);
+}
+
+static void *map_rw(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+FIXTURE_SETUP(gk)
+{
+	struct mvm_test_vm *t = &self->t;
+	int ret = mvm_vm_create(t);
+
+	if (ret == -ENOENT)
+		SKIP(return, "/dev/mvm missing: mvm.ko not loaded");
+	ASSERT_EQ(0, ret);
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL (host pages not 4 KiB?)");
+	self->comm = map_rw(MVM_GK_COMM_SIZE);
+	self->code = map_rw(CODE_SIZE);
+	ASSERT_NE(NULL, self->comm);
+	ASSERT_NE(NULL, self->code);
+	*host(t, DATA_GPA) = 0x1111;
+	*host(t, OTHER_GPA) = 0x2222;
+	*host(t, THIRD_GPA) = 0x3333;
+	ASSERT_EQ(0, guest_mmu(t, 1));
+	ASSERT_EQ(0, set_cp0(t, 10, 5));	/* guest ASID 5 */
+	ASSERT_EQ(0, gk_enable(t, (uintptr_t)self->comm, (uintptr_t)self->code,
+			       CODE_SIZE, 0, 0));
+}
+
+FIXTURE_TEARDOWN(gk)
+{
+	mvm_vm_destroy(&self->t);
+	if (self->comm)
+		munmap(self->comm, MVM_GK_COMM_SIZE);
+	if (self->code)
+		munmap(self->code, CODE_SIZE);
+}
+
+/*
+ * Writes host code into the cache at @off (as the patcher would, with the
+ * I-cache sync real hardware needs) and points the PC at it; the other
+ * registers are 0.
+ */
+static void gk_load_at(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+		       const char *start, size_t len, uint64_t off)
+{
+	struct mvm_regs r;
+	char *dst = (char *)self->code + off;
+
+	ASSERT_GE(CODE_SIZE, off + len);
+	memcpy(dst, start, len);
+	__builtin___clear_cache(dst, dst + len);
+	memset(&r, 0, sizeof(r));
+	r.pc = MVM_GK_CODE_BASE + off;
+	ASSERT_EQ(0, ioctl(self->t.vcpu_fd, MVM_SET_REGS, &r));
+}
+
+#define gk_load(name, off) \
+	gk_load_at(_metadata, self, name##_start, GUEST_CODE_LEN(name), off)
+
+static int run_kernel(struct mvm_test_vm *t)
+{
+	t->run->kernel_mode = 1;
+	return mvm_run(t);
+}
+
+static int run_user(struct mvm_test_vm *t)
+{
+	t->run->kernel_mode = 0;
+	return mvm_run(t);
+}
+
+/* Runs kernel mode to an exception exit with @exc at host PC @pc. */
+static void expect_exc(struct __test_metadata *_metadata, struct mvm_test_vm *t,
+		       uint32_t exc, uint64_t pc)
+{
+	ASSERT_EQ(0, run_kernel(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	ASSERT_EQ(exc, t->run->ex.exc_code)
+		TH_LOG("exc %u pc 0x%llx badvaddr 0x%llx",
+		       t->run->ex.exc_code, (unsigned long long)t->run->pc,
+		       (unsigned long long)t->run->ex.badvaddr);
+	EXPECT_EQ(pc, t->run->pc);
+	EXPECT_EQ(pc, t->run->ex.epc);
+}
+
+/* gk_rw at cache offset 0 with a0 = @a0, to its syscall: v0 = @v0. */
+static void rw_through(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+		       uint64_t a0, uint64_t a1, uint64_t v0)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	gk_load(gk_rw, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, a0));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A1, a1));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	EXPECT_EQ(v0, mvm_reg(t, R_V0)) TH_LOG("a0 0x%llx",
+					       (unsigned long long)a0);
+}
+
+TEST_F(gk, extension_is_announced)
+{
+	EXPECT_EQ(1, ioctl(self->t.dev_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL));
+}
+
+TEST_F(gk, commpage_through_zero_offsets)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	self->comm[0] = 0x1111;
+	self->comm[(0x7ff8 - MVM_GK_COMM_BASE) / 8] = 0x7777;
+	gk_load(gk_comm, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A1, 0xabcd));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 12);
+	EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
+	EXPECT_EQ(0x7777, mvm_reg(t, R_V1));
+	EXPECT_EQ(0xabcd, self->comm[1]);
+}
+
+/* syscall: host EPC and the instruction; the guest's CP0 is untouched. */
+TEST_F(gk, syscall_exit_has_the_host_pc_and_insn)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, set_cp0(t, 13, 0x24));
+	ASSERT_EQ(0, set_cp0(t, 14, 0xffffffff80001234ull));
+	ASSERT_EQ(0, set_cp0(t, 8, 0xffffffff80005678ull));
+	gk_load(gk_li1, 0x1ffc);	/* the syscall on the next page */
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 0x2000);
+	EXPECT_EQ(SYSCALL_INSN, t->run->ex.insn);
+	EXPECT_EQ(0, t->run->ex.flags);
+	EXPECT_EQ(1, mvm_reg(t, R_V0));
+	EXPECT_EQ(0x24, get_cp0(t, 13) & 0x7c);
+	EXPECT_EQ(0xffffffff80001234ull, get_cp0(t, 14));
+	EXPECT_EQ(0xffffffff80005678ull, get_cp0(t, 8));
+}
+
+TEST_F(gk, phys_window_reaches_guest_ram)
+{
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0xabcd, 0x1111);
+	EXPECT_EQ(0xabcd, *host(&self->t, DATA_GPA + 8));
+}
+
+TEST_F(gk, ckseg0_and_ckseg1_are_unmapped_guest_ram)
+{
+	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + DATA_GPA, 0xc0, 0x1111);
+	EXPECT_EQ(0xc0, *host(&self->t, DATA_GPA + 8));
+	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG1 + OTHER_GPA,
+		   0xc1, 0x2222);
+	EXPECT_EQ(0xc1, *host(&self->t, OTHER_GPA + 8));
+}
+
+TEST_F(gk, xkseg_through_the_guest_tlb)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+			     LO(DATA_GPA, LO_V | LO_D),
+			     LO(OTHER_GPA, LO_V | LO_D), 0));
+	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 1, 0x1111);
+	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x401000, 2, 0x2222);
+	EXPECT_EQ(1, *host(t, DATA_GPA + 8));
+	EXPECT_EQ(2, *host(t, OTHER_GPA + 8));
+}
+
+/* EntryHi as Linux writes it (sign-extended) or with zero fill bits. */
+TEST_F(gk, ckseg2_through_the_guest_tlb)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, set_tlb(t, 1, 0xffffffffc0000000ull | 5,
+			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
+	ASSERT_EQ(0, set_tlb(t, 2, 0xc00000ffc0002000ull | 5,
+			     LO(OTHER_GPA, LO_V | LO_D), 0, 0));
+	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2, 3, 0x1111);
+	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2 + 0x2000, 4,
+		   0x2222);
+	EXPECT_EQ(3, *host(t, DATA_GPA + 8));
+	EXPECT_EQ(4, *host(t, OTHER_GPA + 8));
+}
+
+TEST_F(gk, useg_through_the_guest_tlb_under_its_asid_only)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, set_tlb(t, 1, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
+			     0, 0));
+	rw_through(_metadata, self, 0x800000, 5, 0x1111);
+	EXPECT_EQ(5, *host(t, DATA_GPA + 8));
+	/* ASID 6: no entry, a guest refill with host addresses. */
+	ASSERT_EQ(0, set_cp0(t, 10, 6));
+	gk_load(gk_rw, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
+	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
+	EXPECT_EQ(MVM_EX_TLB_REFILL, t->run->ex.flags);
+	EXPECT_EQ(0x800000, t->run->ex.badvaddr);
+	ASSERT_EQ(0, set_cp0(t, 10, 5));
+	rw_through(_metadata, self, 0x800000, 6, 0x1111);
+}
+
+/* MMIO through xkphys and ckseg1: a load completed into v0, a store. */
+TEST_F(gk, mmio_through_phys_and_ckseg1)
+{
+	static const uint64_t val = 0x1122334455667788ull;
+	struct mvm_test_vm *t = &self->t;
+	uint64_t gpas[2] = { GUEST_MMIO_GPA, MMIO_LOW_GPA };
+	uint64_t bases[2] = { MVM_GK_PHYS_BASE + GUEST_MMIO_GPA,
+			      MVM_GK_CKSEG_BASE + CKSEG1 + MMIO_LOW_GPA };
+	uint32_t low;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		gk_load(gk_mmio, 0);
+		ASSERT_EQ(0, mvm_set_reg(t, R_A0, bases[i]));
+		ASSERT_EQ(0, mvm_set_reg(t, R_A1, 0xdeadbeefcafef00dull));
+		ASSERT_EQ(0, run_kernel(t));
+		ASSERT_EQ(MVM_EXIT_MMIO, t->run->exit_reason)
+			TH_LOG("exit %s exc %u", mvm_exit_name(t->run->exit_reason),
+			       t->run->ex.exc_code);
+		EXPECT_EQ(gpas[i] + 0x10, t->run->mmio.phys_addr);
+		EXPECT_EQ(8, t->run->mmio.len);
+		EXPECT_EQ(0, t->run->mmio.is_write);
+		EXPECT_EQ(MVM_GK_CODE_BASE, t->run->pc);
+		memcpy(t->run->mmio.data, &val, 8);
+		ASSERT_EQ(0, run_kernel(t));
+		ASSERT_EQ(MVM_EXIT_MMIO, t->run->exit_reason);
+		EXPECT_EQ(gpas[i] + 0x20, t->run->mmio.phys_addr);
+		EXPECT_EQ(4, t->run->mmio.len);
+		EXPECT_EQ(1, t->run->mmio.is_write);
+		EXPECT_EQ(MVM_GK_CODE_BASE + 4, t->run->pc);
+		memcpy(&low, t->run->mmio.data, 4);
+		EXPECT_EQ(0xcafef00du, low);
+		expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+		EXPECT_EQ(val, mvm_reg(t, R_V0));
+	}
+}
+
+TEST_F(gk, mmio_in_a_delay_slot_is_an_internal_error)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	gk_load(gk_mmio_delay, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_PHYS_BASE + GUEST_MMIO_GPA));
+	ASSERT_EQ(0, run_kernel(t));
+	ASSERT_EQ(MVM_EXIT_INTERNAL_ERROR, t->run->exit_reason);
+	EXPECT_EQ(MVM_INTERNAL_ERROR_DELAY_SLOT, t->run->internal.suberror);
+	EXPECT_EQ(MVM_GK_CODE_BASE, mvm_reg(t, 32));
+}
+
+/* Guest TLB faults in the xkseg window: host BadVAddr and EPC. */
+TEST_F(gk, xkseg_faults_are_exceptions_with_host_addresses)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t a0 = MVM_GK_XKSEG_BASE + 0x800000;
+
+	ASSERT_EQ(0, set_cp0(t, 8, 0x5678));
+	gk_load(gk_rw, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, a0));
+	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
+	EXPECT_EQ(MVM_EX_TLB_REFILL, t->run->ex.flags);
+	EXPECT_EQ(a0, t->run->ex.badvaddr);
+	EXPECT_EQ(0x5678, get_cp0(t, 8));
+	/* Invalid entry: no refill flag. */
+	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000800000ull | 5, 0, 0, 0));
+	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
+	EXPECT_EQ(0, t->run->ex.flags);
+	EXPECT_EQ(a0, t->run->ex.badvaddr);
+	/* Clean page: the load works, the store is a Mod. */
+	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000800000ull | 5,
+			     LO(DATA_GPA, LO_V), 0, 0));
+	expect_exc(_metadata, t, MVM_EXC_MOD, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(a0 + 8, t->run->ex.badvaddr);
+	EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
+	EXPECT_EQ(0, *host(t, DATA_GPA + 8));
+	EXPECT_EQ(0x5678, get_cp0(t, 8));
+}
+
+/* Outside every window, and stores to the translation cache. */
+TEST_F(gk, other_addresses_and_code_stores_are_exceptions)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t none[] = {
+		MVM_GK_CODE_BASE + CODE_SIZE, MVM_GK_CODE_BASE - 0x1000,
+		MVM_GK_CKSEG_BASE + (1ull << 31),
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		gk_load(gk_rw, 0);
+		ASSERT_EQ(0, mvm_set_reg(t, R_A0, none[i]));
+		expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
+		EXPECT_EQ(none[i], t->run->ex.badvaddr);
+		EXPECT_EQ(0, t->run->ex.flags);
+	}
+	/* Beyond the host's user segment: an address error. */
+	gk_load(gk_rw, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 1ull << 42));
+	expect_exc(_metadata, t, MVM_EXC_ADEL, MVM_GK_CODE_BASE);
+	/* The cache reads, but is not writable. */
+	gk_load(gk_rw, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_CODE_BASE));
+	expect_exc(_metadata, t, MVM_EXC_MOD, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(MVM_GK_CODE_BASE + 8, t->run->ex.badvaddr);
+	EXPECT_EQ(*(uint64_t *)self->code, mvm_reg(t, R_V0));
+}
+
+/* MVM_SET_TLB drops what kernel mode mapped through the old entry. */
+TEST_F(gk, set_tlb_invalidates_kernel_mode_entries)
+{
+	struct mvm_test_vm *t = &self->t;
+	static const struct { uint64_t hi, a0; } cases[] = {
+		{ 0xc000000000400000ull, MVM_GK_XKSEG_BASE + 0x400000 },
+		{ 0xffffffffc0004000ull, MVM_GK_CKSEG_BASE + CKSEG2 + 0x4000 },
+		{ 0xc00000ffc0008000ull, MVM_GK_CKSEG_BASE + CKSEG2 + 0x8000 },
+		{ 0x800000ull, 0x800000 },
+	};
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (k = 0; k < 4; k++) {
+			uint64_t gpa = k % 2 ? OTHER_GPA : DATA_GPA;
+
+			ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi | 5,
+					     LO(gpa, LO_V | LO_D), 0, 0));
+			rw_through(_metadata, self, cases[i].a0, k,
+				   *host(t, gpa));
+		}
+		/* A global entry reaches every ASID's kernel mode. */
+		ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi,
+				     LO(THIRD_GPA, LO_V | LO_D | LO_G),
+				     LO(0, LO_G), 0));
+		rw_through(_metadata, self, cases[i].a0, 9, 0x3333);
+		ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi,
+				     LO(DATA_GPA, LO_V | LO_D | LO_G),
+				     LO(0, LO_G), 0));
+		rw_through(_metadata, self, cases[i].a0, 9, 0x1111);
+		ASSERT_EQ(0, set_tlb(t, 3, 0, 0, 0, 0));
+	}
+}
+
+/* Code the VMM writes into the cache after the enable is what runs. */
+TEST_F(gk, new_code_in_the_cache_is_run)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t off;
+
+	for (off = 0; off < CODE_SIZE; off += 0x1000) {
+		gk_load(gk_li1, off);
+		expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + off + 4);
+		EXPECT_EQ(1, mvm_reg(t, R_V0));
+		gk_load(gk_li2, off);
+		expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + off + 4);
+		EXPECT_EQ(2, mvm_reg(t, R_V0));
+	}
+}
+
+/*
+ * Guest user mode (kernel_mode = 0) sees none of it, even right after
+ * kernel mode mapped it: the same addresses are guest user addresses.
+ */
+TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t addrs[] = {
+		0x1000, 0x7ff8, MVM_GK_PHYS_BASE + DATA_GPA,
+		MVM_GK_XKSEG_BASE + 0x400000, MVM_GK_CKSEG_BASE + DATA_GPA,
+		MVM_GK_CODE_BASE,
+	};
+	unsigned int i;
+
+	self->comm[0] = 0xc0c0;
+	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		/* Kernel mode maps it (a load of the address)... */
+		gk_load(gk_rw, 0);
+		ASSERT_EQ(0, mvm_set_reg(t, R_A0, addrs[i]));
+		ASSERT_EQ(0, run_kernel(t));
+		ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+		/* ... user mode takes a guest refill there. */
+		ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
+					   GUEST_CODE_LEN(guest_load)));
+		ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+				     0, 0));
+		ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+		ASSERT_EQ(0, mvm_set_reg(t, R_A0, addrs[i]));
+		ASSERT_EQ(0, run_user(t));
+		ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+		EXPECT_EQ(MVM_EXC_TLBL, t->run->ex.exc_code)
+			TH_LOG("0x%llx: exc %u", (unsigned long long)addrs[i],
+			       t->run->ex.exc_code);
+		EXPECT_EQ(MVM_EX_TLB_REFILL, t->run->ex.flags);
+		EXPECT_EQ(addrs[i], t->run->ex.badvaddr);
+		EXPECT_EQ(CODE_GVA, t->run->pc);
+	}
+	/* A guest page at 0x1000 is RAM in user mode, the commpage in kernel. */
+	ASSERT_EQ(0, set_tlb(t, 2, 0 | 5, LO(THIRD_GPA, LO_V | LO_D),
+			     LO(OTHER_GPA, LO_V), 0));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x1000));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));
+	rw_through(_metadata, self, 0x1000, 0, 0xc0c0);
+	/* And the page below it stays guest user memory in kernel mode. */
+	rw_through(_metadata, self, 0x0, 0, 0x3333);
+}
+
+TEST_F(gk, enable_cap_arguments)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t comm = (uintptr_t)self->comm, code = (uintptr_t)self->code;
+	void *ro = mmap(NULL, CODE_SIZE, PROT_READ,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *hole = map_rw(0x2000);	/* a mapped page, then a hole */
+	struct {
+		uint64_t a0, a1, a2, a3;
+		uint32_t flags;
+		int err;
+	} bad[] = {
+		{ comm + 8, code, CODE_SIZE, 0, 0, EINVAL },
+		{ comm, code + 4, CODE_SIZE, 0, 0, EINVAL },
+		{ comm, code, 0, 0, 0, EINVAL },
+		{ comm, code, 0x1800, 0, 0, EINVAL },
+		{ comm, code, MVM_GK_CODE_MAX + 0x1000, 0, 0, EINVAL },
+		{ comm, code, CODE_SIZE, 1, 0, EINVAL },
+		{ comm, code, CODE_SIZE, 0, 1, EINVAL },
+		{ 0, code, CODE_SIZE, 0, 0, EINVAL },
+		{ comm, 0, CODE_SIZE, 0, 0, EINVAL },
+		{ 0xffffffff80000000ull, code, CODE_SIZE, 0, 0, EINVAL },
+		{ comm, 0xffffffff80000000ull, CODE_SIZE, 0, 0, EINVAL },
+		{ comm, -4096ull, CODE_SIZE, 0, 0, EINVAL },
+		{ 0, 0, 0, 0, 1, EINVAL },
+		{ 0, 0, 0, 1, 0, EINVAL },
+		/* Unmapped or read-only memory cannot be pinned. */
+		{ 0x10000000, code, CODE_SIZE, 0, 0, EFAULT },
+		{ comm, (uintptr_t)hole, 0x2000, 0, 0, EFAULT },
+		{ (uintptr_t)ro, code, CODE_SIZE, 0, 0, EFAULT },
+		{ comm, (uintptr_t)ro, CODE_SIZE, 0, 0, EFAULT },
+	};
+	long pins = mvm_pinned_pages();
+	unsigned int i;
+
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_NE(NULL, hole);
+	ASSERT_EQ(0, munmap(hole + 0x1000, 0x1000));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-bad[i].err, gk_enable(t, bad[i].a0, bad[i].a1,
+						 bad[i].a2, bad[i].a3,
+						 bad[i].flags))
+			TH_LOG("case %u", i);
+		EXPECT_EQ(pins, mvm_pinned_pages()) TH_LOG("case %u", i);
+	}
+	/* A failed enable leaves the previous one in place. */
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+	/* kernel_mode is 0 or 1, and 1 needs the capability. */
+	t->run->kernel_mode = 2;
+	EXPECT_EQ(-EINVAL, mvm_run(t));
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, run_kernel(t));
+	/* It needs the guest MMU. */
+	ASSERT_EQ(0, guest_mmu(t, 0));
+	EXPECT_EQ(-EINVAL, gk_enable(t, comm, code, CODE_SIZE, 0, 0));
+	ASSERT_EQ(0, guest_mmu(t, 1));
+	ASSERT_EQ(0, gk_enable(t, comm, code, CODE_SIZE, 0, 0));
+	ASSERT_EQ(0, guest_mmu(t, 0));
+	EXPECT_EQ(-EINVAL, run_kernel(t));
+	ASSERT_EQ(0, guest_mmu(t, 1));
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+	munmap(ro, CODE_SIZE);
+	munmap(hole, 0x1000);
+}
+
+/* Pins: taken at enable, replaced, dropped at disable and at vCPU close. */
+TEST_F(gk, enable_disable_and_close_leak_no_pins)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t comm = (uintptr_t)self->comm, code = (uintptr_t)self->code;
+	long on, pages = (MVM_GK_COMM_SIZE + CODE_SIZE) / 4096;
+	uint32_t *big = map_rw(2 * CODE_SIZE);
+	int i;
+
+	ASSERT_NE(NULL, big);
+	/* Guest RAM's pins first: those stay with the VM. */
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+	on = mvm_pinned_pages();
+	ASSERT_LE(pages, on);
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(on - pages, mvm_pinned_pages());
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, gk_enable(t, comm, code, CODE_SIZE, 0, 0));
+		if (i % 50 == 0)
+			rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA,
+				   i, 0x1111);
+		/* Replacing: the new buffers' pins only. */
+		ASSERT_EQ(0, gk_enable(t, comm, (uintptr_t)big, 2 * CODE_SIZE,
+				       0, 0));
+		EXPECT_EQ(on + CODE_SIZE / 4096, mvm_pinned_pages());
+		ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	}
+	EXPECT_EQ(on - pages, mvm_pinned_pages());
+	ASSERT_EQ(0, gk_enable(t, comm, code, CODE_SIZE, 0, 0));
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+	/* The VMM unmapping its buffers: the pinned pages stay until off. */
+	ASSERT_EQ(0, munmap(self->code, CODE_SIZE));
+	ASSERT_EQ(0, munmap(self->comm, MVM_GK_COMM_SIZE));
+	self->code = NULL;
+	self->comm = NULL;
+	ASSERT_EQ(0, mvm_set_reg(t, 32, MVM_GK_CODE_BASE));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	mvm_vm_destroy(t);
+	EXPECT_EQ(0, mvm_pinned_pages());
+	munmap(big, 2 * CODE_SIZE);
+}
+
+/*
+ * A PC that is not word-aligned is an AdEL exit without entering, in both
+ * modes (QEMU would take EPC bit 0 as a MIPS16 mode bit and abort).
+ */
+TEST_F(gk, misaligned_pc_is_an_address_error)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t pc;
+
+	for (pc = MVM_GK_CODE_BASE + 1; pc < MVM_GK_CODE_BASE + 4; pc++) {
+		gk_load(gk_li1, 0);
+		ASSERT_EQ(0, mvm_set_reg(t, 32, pc));
+		expect_exc(_metadata, t, MVM_EXC_ADEL, pc);
+		EXPECT_EQ(pc, t->run->ex.badvaddr);
+		EXPECT_EQ(0, mvm_reg(t, R_V0));
+	}
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
+				   GUEST_CODE_LEN(guest_load)));
+	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA | 1));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_EXC_ADEL, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA | 1, t->run->ex.badvaddr);
+	EXPECT_EQ(CODE_GVA | 1, t->run->pc);
+}
+
+static uint64_t rng = 0x6a09e667f3bcc909ull;
+
+static uint64_t rnd(void)
+{
+	return mvm_xorshift64(&rng);
+}
+
+/* An address in one of the windows, or anything. */
+static uint64_t random_addr(void)
+{
+	switch (rnd() % 8) {
+	case 0: return MVM_GK_COMM_BASE + rnd() % MVM_GK_COMM_SIZE;
+	case 1: return MVM_GK_PHYS_BASE + GUEST_RAM_GPA + rnd() % GUEST_RAM_SIZE;
+	case 2: return MVM_GK_PHYS_BASE + GUEST_MMIO_GPA + rnd() % 0x100;
+	case 3: return MVM_GK_XKSEG_BASE + rnd() % 0x1000000;
+	case 4: return MVM_GK_CKSEG_BASE + rnd() % (1ull << 31);
+	case 5: return MVM_GK_CODE_BASE + rnd() % (2 * CODE_SIZE);
+	case 6: return rnd() % 0x1000000;
+	default: return rnd();
+	}
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Hostile arguments: whatever they are, an errno or a working enable. */
+TEST_F_TIMEOUT(gk, random_enable_arguments, 120)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t cands[] = {
+		0, (uintptr_t)self->comm, (uintptr_t)self->code, 0x1000,
+		0xffffffff80000000ull, 1ull << 42, -4096ull, 0x3f000000000ull,
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = 5000 } };
+	long pins;
+	int i, ok = 0;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	pins = mvm_pinned_pages();
+	for (i = 0; i < 3000; i++) {
+		uint64_t a[4];
+		uint32_t flags = rnd() % 16 ? 0 : rnd();
+		int k, ret;
+
+		for (k = 0; k < 4; k++) {
+			a[k] = rnd() % 3 ? cands[rnd() % 8] : rnd();
+			if (rnd() % 4 == 0)
+				a[k] += (rnd() % 8) * 0x800;
+		}
+		if (rnd() % 2)
+			a[2] = (rnd() % 8) * 0x1000;
+		if (rnd() % 2)
+			a[3] = 0;
+		ret = gk_enable(t, a[0], a[1], a[2], a[3], flags);
+		ASSERT_TRUE(ret == 0 || ret == -EINVAL || ret == -EFAULT ||
+			    ret == -ENOMEM)
+			TH_LOG("ret %d", ret);
+		if (ret == 0) {
+			ok++;
+			if (rnd() % 4 == 0) {
+				ASSERT_EQ(0, mvm_set_reg(t, 32, random_addr()));
+				setitimer(ITIMER_REAL, &it, NULL);
+				ret = run_kernel(t);
+				ASSERT_TRUE(ret == 0 || ret == -EINTR);
+			}
+		}
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	TH_LOG("3000 random enables: %d succeeded", ok);
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(pins, mvm_pinned_pages());
+}
+
+static bool is_sdbbp(uint32_t insn)
+{
+	return (insn >> 26) == 0x1c && (insn & 0x3f) == 0x3f;
+}
+
+/* Random host code in the cache with registers pointing into the windows. */
+TEST_F_TIMEOUT(gk, random_kernel_code, 300)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = 5000 } };
+	struct mvm_test_vm *t = &self->t;
+	unsigned int p, e, i, exits[64] = { 0 };
+	struct mvm_regs regs;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(0, set_tlb(t, i, (rnd() % 2 ? 0xc000000000000000ull :
+					   0xffffffffc0000000ull) |
+				     ((rnd() % 0x800) << 13) | rnd() % 8,
+				     LO(GUEST_RAM_GPA + rnd() % GUEST_RAM_SIZE,
+					rnd() & 7),
+				     LO(GUEST_MMIO_GPA, rnd() & 7), 0));
+	for (p = 0; p < 200; p++) {
+		for (i = 0; i < CODE_SIZE / 4; i++)
+			do
+				self->code[i] = rnd();
+			while (is_sdbbp(self->code[i]));
+		__builtin___clear_cache((char *)self->code,
+					(char *)self->code + CODE_SIZE);
+		memset(&regs, 0, sizeof(regs));
+		for (i = 1; i < 32; i++)
+			regs.gpr[i] = random_addr();
+		regs.pc = MVM_GK_CODE_BASE + 4 * (rnd() % (CODE_SIZE / 4));
+		ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_SET_REGS, &regs));
+		for (e = 0; e < 20; e++) {
+			int ret;
+
+			setitimer(ITIMER_REAL, &it, NULL);
+			ret = run_kernel(t);
+			ASSERT_TRUE(ret == 0 || ret == -EINTR)
+				TH_LOG("MVM_RUN: %s", strerror(-ret));
+			exits[t->run->exit_reason & 63]++;
+			if (ret == -EINTR)
+				break;
+			if (t->run->exit_reason == MVM_EXIT_EXCEPTION ||
+			    t->run->exit_reason == MVM_EXIT_INTERNAL_ERROR) {
+				ASSERT_EQ(0, mvm_get_regs(t, &regs));
+				regs.pc = MVM_GK_CODE_BASE +
+					  4 * (rnd() % (CODE_SIZE / 4));
+				ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_SET_REGS,
+						   &regs));
+			}
+		}
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	TH_LOG("200 programs: %u MMIO, %u exception, %u internal error, %u intr exits",
+	       exits[MVM_EXIT_MMIO], exits[MVM_EXIT_EXCEPTION],
+	       exits[MVM_EXIT_INTERNAL_ERROR], exits[MVM_EXIT_INTR]);
+	/* Still sound. */
+	*host(t, DATA_GPA) = 0x1111;
+	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+}
+
+TEST_HARNESS_MAIN
