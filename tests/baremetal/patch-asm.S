@@ -906,6 +906,47 @@ FN(mid_tlbwi)
 	jr	ra
 	sd	t1, 8(a2)
 
+/* wrap_run(out): 0xfffffffffffffff8 + 16 wraps to xuseg address 8 */
+FN(wrap_run)
+	li	t0, -8
+	ld	t1, 16(t0)
+	sd	t1, 0(a0)
+	daddiu	t1, t1, 1
+	jr	ra
+	sd	t1, 24(t0)		/* address 16 */
+
+/*
+ * swi_run() with Status.IE = IM0 = 1: sets Cause.IP0 in mid-block; the
+ * interrupt comes by the end of the ehb and the block resumes where it was.
+ * ei_run() the same with IP0 pending and IE = 0: ei lets it in.
+ */
+FN(swi_run)
+	li	v0, 0
+	mfc0	t0, $13
+	ori	t0, t0, 0x100
+	addiu	v0, v0, 1
+L(swi_mtc0)
+	mtc0	t0, $13
+	ehb
+L(swi_after)
+	addiu	v0, v0, 2
+	addiu	v0, v0, 4
+	addiu	v0, v0, 8
+	jr	ra
+	addiu	v0, v0, 16
+FN(ei_run)
+	li	v0, 0
+	addiu	v0, v0, 1
+L(ei_at)
+	ei
+	ehb
+L(ei_after)
+	addiu	v0, v0, 2
+	addiu	v0, v0, 4
+	addiu	v0, v0, 8
+	jr	ra
+	addiu	v0, v0, 16
+
 /* xseg_run(b1, b2, out): base in ckseg1 / ckseg2, the address in ckseg2 / ckseg3 */
 FN(xseg_run)
 	ld	t0, 8(a0)

@@ -386,6 +386,16 @@ static void test_addressing(void)
 void mid_asid(u64 va, u64 a, u64 b, u64 *out);
 void mid_tlbwi(u64 va, u64 lo0, u64 *out);
 void xseg_run(u64 b1, u64 b2, u64 *out);
+void wrap_run(u64 *out);
+u64 swi_run(void);
+u64 ei_run(void);
+extern char swi_mtc0[], swi_after[], ei_at[], ei_after[];
+
+static void clear_swi(u64 cause)
+{
+	(void)cause;
+	MTC0(C0_CAUSE, (u32)MFC0(C0_CAUSE) & ~(u32)CA_IP(0));
+}
 
 static u64 pgx[512] __attribute__((aligned(4096)));
 static u64 pgy[512] __attribute__((aligned(4096)));
@@ -427,8 +437,45 @@ static void test_mid_block_mmu(void)
 	check_eq(pgx[2], pgx[0], "base in ckseg1, address in ckseg2: sd");
 	check_eq(out[1], pgy[1], "base in ckseg2, address in ckseg3: ld");
 	check_eq(pgy[3], pgy[1], "base in ckseg2, address in ckseg3: sd");
+	tlb_write(9, 0, ELO(PHYS(pgx), ELO_C(3) | ELO_V | ELO_D | ELO_G), ELO_G, 0);
+	wrap_run(out);
+	check_eq(out[0], pgx[1], "ld 16(-8): the address wraps to xuseg 8");
+	check_eq(pgx[2], pgx[1] + 1, "sd 24(-8): the address wraps to xuseg 16");
 	tlb_invalidate(9);
 	tlb_invalidate(10);
+}
+
+/* ---- interrupts raised in mid-block ---- */
+
+static void test_mid_block_irq(void)
+{
+	u32 st = (u32)MFC0(C0_STATUS);
+	u64 v;
+
+	irq_hook = clear_swi;
+	MTC0(C0_CAUSE, 0);
+	MTC0(C0_STATUS, (st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE);
+	exc_reset();
+	v = swi_run();
+	MTC0(C0_STATUS, st);
+	check_eq(v, 31, "Cause.IP0 set in mid-block: every instruction ran once");
+	if (check_exc(0, 0x180, 0, "Cause.IP0 set in mid-block: interrupt"))
+		check_true(exc_log[0].epc > ADDR(swi_mtc0) && exc_log[0].epc <= ADDR(swi_after),
+			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
+	check_eq(exc_n, 1, "Cause.IP0 set in mid-block: one interrupt");
+
+	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
+	MTC0(C0_CAUSE, CA_IP(0));
+	exc_reset();
+	v = ei_run();
+	MTC0(C0_STATUS, st);
+	check_eq(v, 31, "ei in mid-block with IP0 pending: every instruction ran once");
+	if (check_exc(0, 0x180, 0, "ei in mid-block with IP0 pending: interrupt"))
+		check_true(exc_log[0].epc > ADDR(ei_at) && exc_log[0].epc <= ADDR(ei_after),
+			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
+	check_eq(exc_n, 1, "ei in mid-block: one interrupt");
+	irq_hook = NULL;
+	MTC0(C0_CAUSE, 0);
 }
 
 /* ---- jumping into delay slots ---- */
@@ -1102,6 +1149,7 @@ void bm_main(void)
 	group("30 GPRs", test_gpr30, false);
 	group("28 GPRs and a fault", test_gpr_fault, true);
 	group("CP0 in mid-block", test_mid_block_mmu, false);
+	group("interrupts in mid-block", test_mid_block_irq, true);
 	group("own code", test_own_code, false);
 	group("jump tables", test_jump_tables, false);
 	group("recursion", test_recursion, false);
