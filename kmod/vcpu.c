@@ -212,13 +212,23 @@ static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
 	u64 mask = e->pagemask | 0x1fff;
 	unsigned int asid = e->entryhi & 0xff;
 
-	if (entry_global(e)) {
+	/*
+	 * Guest user mode (host addresses below 2^SEGBITS) only ever matches
+	 * entries with R = 0: a kernel segment's (R = 3) host entries live in
+	 * the guest-kernel address spaces alone.
+	 */
+	if (entry_global(e) && !(e->entryhi >> 62)) {
 		drop_mms(v, 0, 255);
 		drop_mms(v, MVM_GK_MM(0), MVM_GK_MM(255));
 		v->shadowed = 0;	/* all of them are unreachable now */
+	} else if (entry_global(e)) {
+		for (asid = 0; asid < 256; asid++)
+			gk_shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
+					     asid);
 	} else {
-		shadow_invalidate(v, v->asid_mms[asid], e->entryhi & ~mask,
-				  mask + 1);
+		if (!(e->entryhi >> 62))
+			shadow_invalidate(v, v->asid_mms[asid],
+					  e->entryhi & ~mask, mask + 1);
 		gk_shadow_invalidate(v, e->entryhi & ~mask, mask + 1, asid);
 	}
 }

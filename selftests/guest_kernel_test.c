@@ -470,6 +470,58 @@ TEST_F(gk, set_tlb_invalidates_kernel_mode_entries)
 	}
 }
 
+/* Stat counter (MVM_REG_STAT_*). */
+static uint64_t stat(struct mvm_test_vm *t, uint64_t id)
+{
+	uint64_t val = ~0ull;
+	struct mvm_one_reg r = { id, (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r) ? ~0ull : val;
+}
+
+/*
+ * Rewriting kernel-segment entries (xkseg, per-ASID and global) that
+ * kernel mode used leaves guest user mode's host entries alone: user mode
+ * never matches them. The host may evict some between runs, hence a bound.
+ */
+TEST_F(gk, kernel_entry_rewrites_keep_user_entries)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t before, refills = 0;
+	int i, runs = 20;
+
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
+				   GUEST_CODE_LEN(guest_load)));
+	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+			     LO(DATA_GPA, LO_V), 0));
+	for (i = 0; i < runs; i++) {
+		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
+
+		ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+				     LO(gpa, LO_V | LO_D), 0, 0));
+		ASSERT_EQ(0, set_tlb(t, 2, 0xc000000000800000ull,
+				     LO(gpa, LO_V | LO_D | LO_G), LO(0, LO_G),
+				     0));
+		rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 0,
+			   *host(t, gpa));
+		rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x800000, 0,
+			   *host(t, gpa));
+		ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
+					   GUEST_CODE_LEN(guest_load)));
+		ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+		ASSERT_EQ(0, mvm_set_reg(t, R_A0, CODE_GVA + 0x1000));
+		before = stat(t, MVM_REG_STAT_REFILLS);
+		ASSERT_EQ(0, run_user(t));
+		ASSERT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+		EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
+		if (i)
+			refills += stat(t, MVM_REG_STAT_REFILLS) - before;
+	}
+	TH_LOG("%d kernel-entry rewrites: %llu user-mode refills", runs,
+	       (unsigned long long)refills);
+	EXPECT_LT(refills, runs / 2);
+}
+
 /* Code the VMM writes into the cache after the enable is what runs. */
 TEST_F(gk, new_code_in_the_cache_is_run)
 {
