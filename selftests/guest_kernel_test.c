@@ -651,6 +651,12 @@ TEST_F(gk, enable_cap_arguments)
 	EXPECT_EQ(-EINVAL, run_kernel(t));
 	ASSERT_EQ(0, guest_mmu(t, 1));
 	rw_through(_metadata, self, MVM_GK_PHYS_BASE + DATA_GPA, 0, 0x1111);
+	/* Even the vCPU's own run page can be pinned as the cache, and let go. */
+	pins = mvm_pinned_pages() - (MVM_GK_COMM_SIZE + CODE_SIZE) / 4096;
+	ASSERT_EQ(0, gk_enable(t, comm, (uintptr_t)t->run, 4096, 0, 0));
+	EXPECT_EQ(pins + MVM_GK_COMM_SIZE / 4096 + 1, mvm_pinned_pages());
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(pins, mvm_pinned_pages());
 	munmap(ro, CODE_SIZE);
 	munmap(hole, 0x1000);
 }
