@@ -27,7 +27,7 @@ static const struct kernel_param_ops pinned_pages_ops = {
 module_param_cb(pinned_pages, &pinned_pages_ops, NULL, 0444);
 MODULE_PARM_DESC(pinned_pages, "guest pages currently pinned by mvm");
 
-static long check_extension(unsigned long cap)
+long mvm_check_extension(unsigned long cap)
 {
 	switch (cap) {
 	case MVM_CAP_USER_MEMORY:
@@ -62,7 +62,7 @@ static long mvm_dev_ioctl(struct file *file, unsigned int cmd,
 	case MVM_GET_API_VERSION:
 		return arg ? -EINVAL : MVM_API_VERSION;
 	case MVM_CHECK_EXTENSION:
-		return check_extension(arg);
+		return mvm_check_extension(arg);
 	case MVM_CREATE_VM:
 		return mvm_dev_create_vm(arg);
 	case MVM_GET_VCPU_MMAP_SIZE:

@@ -99,6 +99,9 @@ struct mvm_vcpu {
 
 extern atomic_long_t mvm_pinned_pages;
 
+/* main.c */
+long mvm_check_extension(unsigned long cap);
+
 /* vm.c */
 long mvm_dev_create_vm(unsigned long type);
 void mvm_vm_put(struct mvm_vm *vm);

@@ -210,6 +210,9 @@ static long mvm_vm_ioctl(struct file *file, unsigned int cmd,
 	struct mvm_vm *vm = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	/* As KVM's: the same answers on a VM fd as on /dev/mvm. */
+	if (cmd == MVM_CHECK_EXTENSION)
+		return mvm_check_extension(arg);
 	if (current->mm != vm->mm)
 		return -EIO;
 	switch (cmd) {

@@ -232,6 +232,12 @@ TEST_F(gk, extension_is_announced)
 {
 	EXPECT_EQ(1, ioctl(self->t.dev_fd, MVM_CHECK_EXTENSION,
 			   MVM_CAP_GUEST_KERNEL));
+	/* A VM fd answers too, as KVM's do. */
+	EXPECT_EQ(1, ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL));
+	EXPECT_EQ(MVM_MAX_MEMSLOTS, ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION,
+					  MVM_CAP_NR_MEMSLOTS));
+	EXPECT_EQ(0, ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION, 12345));
 }
 
 TEST_F(gk, commpage_through_zero_offsets)
