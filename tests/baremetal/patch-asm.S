@@ -3,9 +3,10 @@
  * Kernel-mode code shaped like what trips up a dynamic code patcher (see
  * patch.c): loads/stores of every width through odd base registers, link
  * registers, delay slots that change their branch's sources, branch-likely
- * slots, faults in delay slots, a block using 30 GPRs, code reading itself,
- * a jump table, recursion through jalr, CP0 round trips, di/ei, a hot loop,
- * a long straight-line block and self-modifying code (in .smc, page-exact).
+ * slots, faults in delay slots, blocks using 30 GPRs (28 with a fault), code
+ * reading itself, jump tables, recursion through jalr, CP0 round trips, CP0
+ * writes and interrupts in mid-block, di/ei, a hot loop, a long straight-line
+ * block and self-modifying code (in .smc, placed to the page).
  */
 #include "regdef.h"
 	.set	noreorder
@@ -15,7 +16,6 @@
 #define LA(r, sym) lui r, %hi(sym); addiu r, r, %lo(sym)
 #define FN(name) .globl name; .balign 8; name:
 #define L(name) .globl name; name:
-#define t8 $24
 
 	.text
 /* phb_call(fn, x, y): fn(x, y) through jalr.hb (after code was patched) */

@@ -5,10 +5,12 @@
  * and odd base registers (sp, gp, at, k0, k1, t9, ra, s8), link values (also
  * run through ckseg1/xkphys), delay slots that change their branch's sources,
  * branch-likely slots with side effects, TLB faults in delay slots (EPC, BD,
- * the branch run again), a block using 30 GPRs, code reading its own words,
- * jump tables, recursion through jalr, CP0 round trips, di/ei, a hot loop, a
+ * the branch run again), a block using 30 GPRs and one with 28 and a fault,
+ * code reading its own words, jump tables, recursion through jalr, CP0 round
+ * trips, ASID/tlbwi changes and interrupts in mid-block, di/ei, a hot loop, a
  * long straight-line block, and code patched in mid-block, in delay slots, at
- * branch targets and across a page boundary, flushed with synci or cache ops.
+ * branch targets, at a return point and across a page boundary, flushed with
+ * synci, Hit or Index cache ops. Every check is computed, none timed.
  */
 #include "asm.h"
 
