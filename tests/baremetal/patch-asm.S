@@ -31,9 +31,9 @@ FN(phb_call)
 	daddiu	sp, sp, 16
 
 /*
- * LSSEQ b: with b = window + 64, a1 = out[24], a2 = store value, a3 = preset
+ * LSSEQ b: with b = window + 64, a1 = out[25], a2 = store value, a3 = preset
  * for the partial loads: 24 loads (incl. ll/sc, lld/scd) then 16 stores.
- * Temporaries: t0, t1 only (b is never one of them, nor t8).
+ * Temporaries: t0-t3 only (b is never one of them, nor t8).
  */
 	.macro	LSSEQ b
 	lb	t0, -61(\b)
@@ -84,16 +84,31 @@ FN(phb_call)
 	move	t0, a3
 	ldr	t0, 45(\b)
 	sd	t0, 152(a1)
-	ll	t0, -44(\b)		/* ll/sc: nothing in between may clear LLbit */
+	/*
+	 * ll/sc and lld/scd with nothing in between; SC may still fail if
+	 * something (an exception) clears LLbit, so up to 8 tries each,
+	 * the failures counted in t2 -> out[24].
+	 */
+	li	t2, 0
+1:	ll	t0, -44(\b)
 	addu	t1, t0, a2
 	sc	t1, -44(\b)
-	sd	t0, 160(a1)
+	bnez	t1, 2f
+	sltiu	t3, t2, 7
+	bnez	t3, 1b
+	addiu	t2, t2, 1
+2:	sd	t0, 160(a1)
 	sd	t1, 168(a1)
-	lld	t0, -32(\b)
+3:	lld	t0, -32(\b)
 	daddu	t1, t0, a2
 	scd	t1, -32(\b)
-	sd	t0, 176(a1)
+	bnez	t1, 4f
+	sltiu	t3, t2, 15
+	bnez	t3, 3b
+	addiu	t2, t2, 1
+4:	sd	t0, 176(a1)
 	sd	t1, 184(a1)
+	sd	t2, 192(a1)
 	sb	a2, -63(\b)
 	sh	a2, -58(\b)
 	sw	a2, -52(\b)
