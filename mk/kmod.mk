@@ -43,11 +43,13 @@ GUEST_INITRD ?=
 GUEST_APPEND ?=
 GUEST_MEM ?=
 GUEST_BACKEND ?=
+GUEST_KMOD_MODE ?=
 HOST_CPU ?=
 host-run: kmod selftests mips-vmm guest
 	@GUEST_KERNEL="$(GUEST_KERNEL)" GUEST_INITRD="$(GUEST_INITRD)" \
 	GUEST_APPEND="$(GUEST_APPEND)" GUEST_MEM="$(GUEST_MEM)" \
-	GUEST_BACKEND="$(GUEST_BACKEND)" HOST_CPU="$(HOST_CPU)" \
+	GUEST_BACKEND="$(GUEST_BACKEND)" GUEST_KMOD_MODE="$(GUEST_KMOD_MODE)" \
+	HOST_CPU="$(HOST_CPU)" \
 		scripts/host/check.sh --run
 
 # Benchmarks run on the host by host-check (printed as "# bench:" lines).

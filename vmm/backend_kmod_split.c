@@ -147,10 +147,11 @@ static void timer_arm(struct kmod_vcpu *k)
 	uint64_t enable = cpu->cp0.status & (STATUS_IE | STATUS_IM_TIMER);
 	struct itimerspec its = { 0 };
 	/*
-	 * Patched kernel code sets IE on its own (ei) without an exit, so in
-	 * kernel mode the timer only needs to be unmasked to be armed.
+	 * Patched kernel code sets IE (ei) and reads Cause.TI from the
+	 * commpage without an exit: in kernel mode every Compare match ends
+	 * the run, so the VMM sees it.
 	 */
-	bool want = k->run->kernel_mode ? (enable & STATUS_IM_TIMER) != 0 :
+	bool want = k->run->kernel_mode ||
 		    enable == (STATUS_IE | STATUS_IM_TIMER);
 	uint64_t ns;
 
@@ -375,7 +376,15 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 
 	if (reason <= MVM_EXIT_EXCEPTION)
 		k->stat_exits[reason]++;
-	if (reason == MVM_EXIT_MMIO && complete_mmio(k))
+	/*
+	 * An access where no device is: the core redoes it and raises what
+	 * the architecture says (a bus error, an address error beyond
+	 * PABITS). The next MVM_SET_REGS drops the load the module holds.
+	 */
+	if (reason == MVM_EXIT_MMIO &&
+	    !bus__find_device(&k->board->bus, run->mmio.phys_addr))
+		reason = MVM_EXIT_EXCEPTION;
+	else if (reason == MVM_EXIT_MMIO && complete_mmio(k))
 		return -1;
 	if (sync_from_module(k))
 		return -1;
@@ -400,7 +409,7 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 	case MVM_EXIT_INTR:
 		return 0;
 	case MVM_EXIT_EXCEPTION:
-		if (r.exit_stub)
+		if (r.exit_stub && !r.step)
 			return 0;
 		break;
 	default:

@@ -364,14 +364,16 @@ bool cpu__native_user_ready(struct cpu *cpu)
 }
 
 /*
- * Kernel mode the patcher can serve: 64-bit addressing (KX, as Linux runs),
- * useg mapped (ERL clear), little-endian, nothing pending in the core.
+ * Kernel mode the patcher can serve: 64-bit addressing of the kernel and
+ * user segments (KX, UX, as Linux runs), useg mapped (ERL clear),
+ * little-endian, nothing pending in the core.
  */
 static bool cpu__native_kernel_ok(const struct cpu *cpu)
 {
 	uint64_t st = cpu->cp0.status;
 
-	return cpu->native_kernel && cpu->mode == MODE_KERNEL && (st & ST_KX) &&
+	return cpu->native_kernel && cpu->mode == MODE_KERNEL &&
+	       (st & (ST_KX | ST_UX)) == (ST_KX | ST_UX) &&
 	       !(st & (ST_ERL | ST_RE)) && !cpu->pending_branch &&
 	       !cpu->in_wait && !cpu->halted && cpu->debug == NULL;
 }

@@ -96,13 +96,14 @@ enum patch_class {
 struct patch_stub {
 	uint32_t word;		/* the stub's syscall, relative to the block */
 	bool chainable;		/* false: it must always reach the VMM */
+	bool step;		/* the core must execute the instruction there */
 };
 
-#define PATCH_MAX_EI		2	/* ei instructions in one block */
+/* Side exits (ei, ll/sc alignment) in one block, and their stubs. */
+#define PATCH_MAX_SIDE		4
 
 struct patch_block {
 	uint64_t guest_pc, guest_pa;
-	uint32_t gen;		/* the code page's generation when translated */
 	uint32_t start;		/* first host word (index into the code buffer) */
 	uint32_t nwords;
 	uint8_t scratch[PATCH_NR_SCRATCH];
@@ -111,7 +112,7 @@ struct patch_block {
 	uint8_t *meta;		/* per host word: META_SPILLED | resume index */
 	uint64_t *resume;	/* guest PCs the resume indexes name */
 	uint32_t nresume;
-	struct patch_stub stubs[2 + PATCH_MAX_EI];
+	struct patch_stub stubs[2 + PATCH_MAX_SIDE];
 	uint32_t nstubs;
 	struct patch_block *next;	/* hash chain */
 };
@@ -140,6 +141,14 @@ struct emitter {
 	uint32_t nresume;
 	uint8_t cur;		/* meta of the words emitted now */
 	bool overflow;
+	/* Branches to side exits, emitted after the block's own exits. */
+	struct {
+		uint32_t branch;
+		uint64_t target;
+		bool step;
+	} side[PATCH_MAX_SIDE];
+	unsigned int nside;
+	uint64_t pc_now;	/* the guest instruction being emitted */
 };
 
 /* CP0 registers the commpage serves: (reg << 3 | sel), and what writes keep. */
@@ -352,8 +361,11 @@ static void emit_restore(struct emitter *e)
 		emit(e, H_LD(e->b->scratch[i], PATCH_COMM_SPILL + 8 * i, 0));
 }
 
-/* Leave the block for guest pc (chainable: may become a jump later). */
-static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable)
+/*
+ * Leave the block for guest pc (chainable: may become a jump later; step:
+ * the core executes the instruction there before anything else).
+ */
+static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable, bool step)
 {
 	struct patch_block *b = e->b;
 
@@ -365,6 +377,7 @@ static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable)
 	}
 	b->stubs[b->nstubs].word = e->n;
 	b->stubs[b->nstubs].chainable = chainable;
+	b->stubs[b->nstubs].step = step;
 	b->nstubs++;
 	emit(e, H_SYSCALL);
 	emit(e, H_NOP);
@@ -372,7 +385,20 @@ static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable)
 
 static void emit_exit(struct emitter *e, uint64_t target)
 {
-	emit_exit_to(e, target, true);
+	emit_exit_to(e, target, true, false);
+}
+
+/* A conditional branch (just emitted) to a side exit for target. */
+static void side_exit(struct emitter *e, uint64_t target, bool step)
+{
+	if (e->nside == PATCH_MAX_SIDE) {
+		e->overflow = true;
+		return;
+	}
+	e->side[e->nside].branch = e->n - 1;
+	e->side[e->nside].target = target;
+	e->side[e->nside].step = step;
+	e->nside++;
 }
 
 /*
@@ -398,12 +424,27 @@ static void emit_address(struct emitter *e, unsigned int base, int16_t imm,
 	emit(e, H_DADDU(s, s, t));
 }
 
+static bool is_linked(const struct insn *in)
+{
+	return in->op == OP_LL || in->op == OP_LLD || in->op == OP_SC || in->op == OP_SCD;
+}
+
 static void emit_mem(struct emitter *e, const struct insn *in)
 {
 	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
 	unsigned int base = (in->raw >> 21) & 31;
 
 	emit_address(e, base, (int16_t)(in->raw & 0xffff), s, t);
+	if (is_linked(in)) {
+		/*
+		 * QEMU's sc fails quietly on a misaligned address instead of
+		 * raising AdES: the core executes misaligned ones.
+		 */
+		emit(e, H_ANDI(t, s, in->op == OP_LL || in->op == OP_SC ? 3 : 7));
+		emit(e, H_BNE(t, 0, 0));
+		side_exit(e, e->pc_now, true);
+		emit(e, H_NOP);
+	}
 	/* The access itself, last: it is the only guest-visible effect. */
 	emit(e, (in->raw & 0xfc1f0000u) | ((uint32_t)s << 21));
 }
@@ -482,6 +523,24 @@ static uint32_t emit_ei_check(struct emitter *e)
 	return exit_branch;
 }
 
+/* ei's check, its side exit (unchained, to the next instruction) recorded. */
+static void emit_ei(struct emitter *e, const struct insn *in, uint64_t pc)
+{
+	uint32_t br;
+
+	emit_status_ie(e, in, true);
+	resume_at(e, pc + 4, true);
+	br = emit_ei_check(e);
+	if (e->nside == PATCH_MAX_SIDE) {
+		e->overflow = true;
+		return;
+	}
+	e->side[e->nside].branch = br;
+	e->side[e->nside].target = pc + 4;
+	e->side[e->nside].step = false;
+	e->nside++;
+}
+
 static void patch_branch(struct emitter *e, uint32_t at, uint32_t to)
 {
 	if (!e->overflow)
@@ -546,6 +605,7 @@ static void emit_path(struct emitter *e, uint64_t bpc, const struct insn *br,
 		      uint64_t target)
 {
 	resume_at(e, bpc, true);
+	e->pc_now = bpc;	/* the slot's side exit: the core redoes both */
 	if (branch_links(br))
 		emit_li64(e, RA, bpc + 8);
 	if (run_slot)
@@ -579,6 +639,7 @@ static void emit_jump(struct emitter *e, uint64_t bpc, const struct insn *br,
 	uint64_t target = ((bpc + 4) & ~0x0fffffffull) | ((br->raw & 0x03ffffffu) << 2);
 
 	resume_at(e, bpc, true);
+	e->pc_now = bpc;
 	if (br->op == OP_JAL)
 		emit_li64(e, RA, bpc + 8);
 	emit_one(e, ds, dsc);
@@ -598,6 +659,7 @@ static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br
 	uint32_t miss;
 
 	resume_at(e, bpc, true);
+	e->pc_now = bpc;
 	emit(e, H_OR(x, rs, 0));
 	if (br->op == OP_JALR && rd)
 		emit_li64(e, rd, bpc + 8);
@@ -740,7 +802,7 @@ struct scan {
 static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 {
 	uint64_t page_end = (pa | (PAGE_SIZE - 1)) + 1;
-	unsigned int eis = 0;
+	unsigned int sides = 0;
 
 	s->n = 0;
 	s->ends_in_branch = false;
@@ -762,7 +824,8 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 			decode(guest_word(p, pa + 4 * s->n + 4), ds);
 			dc = classify(ds);
 			named |= regs_named(ds, dc);
-			if (!may_be_delay_slot(dc) || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
+			if (!may_be_delay_slot(dc) || __builtin_popcount(~named) < PATCH_NR_SCRATCH ||
+			    (is_linked(ds) && sides + 2 > PATCH_MAX_SIDE))
 				return;
 			s->cls[s->n] = c;
 			s->cls[s->n + 1] = dc;
@@ -773,11 +836,29 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		}
 		if (c == PC_STEP || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
-		if (c == PC_EI && ++eis > PATCH_MAX_EI)
+		if ((c == PC_EI || is_linked(in)) && ++sides > PATCH_MAX_SIDE / 2)
 			return;
 		s->cls[s->n++] = c;
 		s->named = named;
 	}
+}
+
+/*
+ * A block that would straddle two host pages moves to the next one: a
+ * host TLB refill between an ll and its sc makes the sc fail, and the
+ * fewer pages a block touches, the fewer refills run through it.
+ */
+static void keep_on_one_page(struct patcher *p, struct patch_block *b)
+{
+	const uint32_t page_words = PAGE_SIZE / 4;
+	uint32_t next = (b->start / page_words + 1) * page_words;
+
+	if (b->start + b->nwords <= next || b->nwords > page_words ||
+	    next + b->nwords > PATCH_CODE_SIZE / 4)
+		return;
+	memmove(p->code + next, p->code + b->start, b->nwords * 4);
+	b->start = next;
+	p->used = next;
 }
 
 static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa)
@@ -786,9 +867,6 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	struct emitter *e;
 	struct patch_block *b;
 	struct scan s;
-	uint32_t ei_exit[PATCH_MAX_EI];
-	uint64_t ei_next[PATCH_MAX_EI];
-	unsigned int nei = 0;
 
 	if (!cc)
 		return NULL;
@@ -807,7 +885,6 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	code_cache__mark(cc, pa);
 	b->guest_pc = pc;
 	b->guest_pa = pa;
-	b->gen = code_cache__generation(cc, pa);
 	b->start = p->used;
 	b->unmapped = is_unmapped_pc(pc);
 	pick_scratch(b, s.named);
@@ -822,6 +899,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 		uint64_t ipc = pc + 4 * i;
 
 		resume_at(e, ipc, true);
+		e->pc_now = ipc;
 		switch (s.cls[i]) {
 		case PC_BRANCH:
 			emit_branch(e, ipc, &s.in[i], &s.in[i + 1], s.cls[i + 1]);
@@ -836,10 +914,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 			i = s.n;
 			break;
 		case PC_EI:
-			emit_status_ie(e, &s.in[i], true);
-			resume_at(e, ipc + 4, true);
-			ei_exit[nei] = emit_ei_check(e);
-			ei_next[nei++] = ipc + 4;
+			emit_ei(e, &s.in[i], ipc);
 			break;
 		default:
 			emit_one(e, &s.in[i], s.cls[i]);
@@ -849,9 +924,9 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	if (!s.ends_in_branch)
 		emit_exit(e, pc + 4 * s.n);
 	/* An interrupt ei let through: always back to the VMM, which takes it. */
-	for (unsigned int i = 0; i < nei; i++) {
-		patch_branch(e, ei_exit[i], e->n);
-		emit_exit_to(e, ei_next[i], false);
+	for (unsigned int i = 0; i < e->nside; i++) {
+		patch_branch(e, e->side[i].branch, e->n);
+		emit_exit_to(e, e->side[i].target, false, e->side[i].step);
 	}
 	if (e->overflow) {
 		free(e);
@@ -860,6 +935,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	}
 	b->nwords = e->n;
 	b->nresume = e->nresume;
+	keep_on_one_page(p, b);
 	b->meta = malloc(e->n);
 	b->resume = malloc(sizeof(uint64_t) * (e->nresume ? e->nresume : 1));
 	if (!b->meta || !b->resume || !add_block(p, b)) {
@@ -963,7 +1039,7 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 		     uint64_t gpr[32], struct patch_resume *r)
 {
 	struct patch_block *b;
-	bool chainable = false;
+	bool chainable = false, step = false;
 	uint32_t w, word;
 	uint8_t meta;
 
@@ -990,6 +1066,7 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 			if (b->stubs[i].word == word && syscall) {
 				r->exit_stub = true;
 				chainable = b->stubs[i].chainable;
+				step = b->stubs[i].step;
 			}
 	}
 	if (meta & META_SPILLED)
@@ -998,7 +1075,7 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 	gpr[0] = 0;
 	sync_out(p);
 	/* A syscall that is not an exit stub is not ours: the core decides. */
-	r->step = syscall && !r->exit_stub;
+	r->step = (syscall && !r->exit_stub) || step;
 	if (chainable)
 		chain(p, b, word, r->pc);
 	return true;

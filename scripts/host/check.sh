@@ -54,6 +54,7 @@ case ${1:-} in
 	{ printf '%s\n' --backend "${GUEST_BACKEND:-kmod}" --mem "${GUEST_MEM:-256M}" \
 		--kernel /guest/vmlinuz --initrd /guest/initramfs.cpio.gz
 	  [ -z "${GUEST_APPEND:-}" ] || printf '%s\n' --append "$GUEST_APPEND"
+	  [ -z "${GUEST_KMOD_MODE:-}" ] || printf '%s\n' --kmod-mode "$GUEST_KMOD_MODE"
 	} > "$OUT/args"
 	MVM_HOST_RUN_ARGS=$OUT/args "$ROOT/scripts/host/make-initramfs.sh" \
 		"$OUT/initramfs.cpio.gz" || exit 1

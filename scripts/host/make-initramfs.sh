@@ -43,6 +43,7 @@ cp "$ROOT/scripts/host/baremetal-split.sh" "$r/bin/"
 if ls "$ROOT"/build/baremetal/*.elf > /dev/null 2>&1; then
 	mkdir -p "$r/baremetal"
 	cp "$ROOT"/build/baremetal/*.elf "$r/baremetal/"
+	cp "$ROOT/tests/baremetal/patch-deviations" "$r/baremetal/"
 	printf '\x77\x00\x02\x24\x08\x00\xe0\x03\x00\x00\x00\x00' > "$r/baremetal/dma.img"
 	truncate -s 4096 "$r/baremetal/dma.img"
 fi
@@ -284,12 +285,13 @@ for b in /selftests/kmod-*; do
 	[ -x "$b" ] && "$b" 2>&1 | sed 's/^/@@bench /'
 done
 
-# Split mode's exactness: every bare-metal program of tests/baremetal under
-# mvm.ko and under the emulator, compared (scripts/host/baremetal-split.sh).
+# Split and patch modes' exactness: every bare-metal program of
+# tests/baremetal under mvm.ko and under the emulator, compared
+# (scripts/host/baremetal-split.sh).
 if [ -n "$SPLIT" ] && [ -x /bin/baremetal-split.sh ] && ls /baremetal/*.elf > /dev/null 2>&1; then
 	baremetal-split.sh /baremetal
 else
-	echo "@@ok baremetal programs under mvm.ko (split mode) = under the emulator # SKIP no split-mode mvm or no tests/baremetal programs (make baremetal)"
+	echo "@@ok baremetal programs under mvm.ko (split, patch modes) = under the emulator # SKIP no split-mode mvm or no tests/baremetal programs (make baremetal)"
 fi
 
 # Stock Linux (the default guest) under mvm.ko, then under the emulator.
