@@ -50,6 +50,8 @@ long mvm_check_extension(unsigned long cap)
 		return mvm_gk_supported();
 	case MVM_CAP_FLAT_WINDOW:
 		return MVM_FLAT_WINDOW_BITS;
+	case MVM_CAP_SYNC_REGS:
+		return MVM_SYNC_SUPPORTED;
 	default:
 		return 0;
 	}

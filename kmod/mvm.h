@@ -97,6 +97,9 @@ struct mvm_vcpu {
 	u64 stat_exits, stat_refills;
 };
 
+/* The run->s register sets MVM_RUN knows (MVM_CAP_SYNC_REGS). */
+#define MVM_SYNC_SUPPORTED	MVM_SYNC_REGS
+
 extern atomic_long_t mvm_pinned_pages;
 
 /* main.c */

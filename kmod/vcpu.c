@@ -368,28 +368,33 @@ static int select_mm(struct mvm_vcpu *v)
 	return 0;
 }
 
-static int vcpu_run(struct mvm_vcpu *v)
+static void get_regs(struct mvm_vcpu *v, struct mvm_regs *r)
+{
+	memcpy(r->gpr, v->ctx->gpr, sizeof(r->gpr));
+	r->gpr[0] = 0;
+	r->hi = v->ctx->hi;
+	r->lo = v->ctx->lo;
+	r->pc = v->ctx->pc;
+}
+
+static void set_regs(struct mvm_vcpu *v, const struct mvm_regs *r)
+{
+	memcpy(v->ctx->gpr, r->gpr, sizeof(r->gpr));
+	v->ctx->gpr[0] = 0;
+	v->ctx->hi = r->hi;
+	v->ctx->lo = r->lo;
+	v->ctx->pc = r->pc;
+	/* New state: a pending MMIO load or hypercall result is dropped. */
+	v->mmio.active = false;
+	v->hypercall_pending = false;
+}
+
+/* MVM_RUN after its checks (and the sync_dirty registers) are done. */
+static int run_loop(struct mvm_vcpu *v)
 {
 	struct mvm_run *run = v->run;
 	int ret;
 
-	if (current->mm != v->vm->mm)
-		return -EIO;
-	if (run->request_interrupt_window)
-		return -EINVAL;
-	/* Read once: the page is shared with userspace. */
-	switch (READ_ONCE(run->kernel_mode)) {
-	case 0:
-		v->kmode = false;
-		break;
-	case 1:
-		if (!v->gk.on || !v->guest_mmu)
-			return -EINVAL;
-		v->kmode = true;
-		break;
-	default:
-		return -EINVAL;
-	}
 	ret = select_mm(v);
 	if (ret)
 		return ret;
@@ -420,25 +425,52 @@ static int vcpu_run(struct mvm_vcpu *v)
 	}
 }
 
-static void get_regs(struct mvm_vcpu *v, struct mvm_regs *r)
+/*
+ * MVM_RUN. Every field of the run page is read once: userspace can change
+ * it at any time. Nothing is touched until all of its inputs are checked;
+ * from then on each return hands the registers back in run->s when the
+ * VMM asked for them (MVM_CAP_SYNC_REGS), whatever the exit.
+ */
+static int vcpu_run(struct mvm_vcpu *v)
 {
-	memcpy(r->gpr, v->ctx->gpr, sizeof(r->gpr));
-	r->gpr[0] = 0;
-	r->hi = v->ctx->hi;
-	r->lo = v->ctx->lo;
-	r->pc = v->ctx->pc;
-}
+	struct mvm_run *run = v->run;
+	struct mvm_regs regs;
+	u64 valid, dirty;
+	bool kmode;
+	int ret;
 
-static void set_regs(struct mvm_vcpu *v, const struct mvm_regs *r)
-{
-	memcpy(v->ctx->gpr, r->gpr, sizeof(r->gpr));
-	v->ctx->gpr[0] = 0;
-	v->ctx->hi = r->hi;
-	v->ctx->lo = r->lo;
-	v->ctx->pc = r->pc;
-	/* New state: a pending MMIO load or hypercall result is dropped. */
-	v->mmio.active = false;
-	v->hypercall_pending = false;
+	if (current->mm != v->vm->mm)
+		return -EIO;
+	valid = READ_ONCE(run->sync_valid);
+	dirty = READ_ONCE(run->sync_dirty);
+	if ((valid | dirty) & ~MVM_SYNC_SUPPORTED)
+		return -EINVAL;
+	if (READ_ONCE(run->request_interrupt_window))
+		return -EINVAL;
+	switch (READ_ONCE(run->kernel_mode)) {
+	case 0:
+		kmode = false;
+		break;
+	case 1:
+		if (!v->gk.on || !v->guest_mmu)
+			return -EINVAL;
+		kmode = true;
+		break;
+	default:
+		return -EINVAL;
+	}
+	v->kmode = kmode;
+	if (dirty) {
+		if (dirty & MVM_SYNC_REGS) {
+			memcpy(&regs, &run->s.regs, sizeof(regs));
+			set_regs(v, &regs);
+		}
+		WRITE_ONCE(run->sync_dirty, 0);
+	}
+	ret = run_loop(v);
+	if (valid & MVM_SYNC_REGS)
+		get_regs(v, &run->s.regs);
+	return ret;
 }
 
 static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
@@ -814,3 +846,18 @@ static_assert(offsetof(struct mvm_ctx, host_s) == MVM_CTX_HOST_S(0));
 static_assert(offsetof(struct mvm_ctx, host_sp) == MVM_CTX_HOST_SP);
 static_assert(offsetof(struct mvm_ctx, host_ra) == MVM_CTX_HOST_RA);
 static_assert(sizeof(struct mvm_ctx) == MVM_CTX_SIZE);
+
+/*
+ * The run page's layout (uapi): the same for 64-bit userspace as here, with
+ * no implicit padding, MVM_CAP_SYNC_REGS's fields after the old ones, and
+ * all of it inside the page MVM_GET_VCPU_MMAP_SIZE announces.
+ */
+static_assert(offsetof(struct mvm_run, exit_reason) == 8);
+static_assert(offsetof(struct mvm_run, pc) == 16);
+static_assert(offsetof(struct mvm_run, mmio) == 24);
+static_assert(offsetof(struct mvm_run, sync_valid) == 280);
+static_assert(offsetof(struct mvm_run, sync_dirty) == 288);
+static_assert(offsetof(struct mvm_run, s) == 296);
+static_assert(sizeof(struct mvm_regs) == 280);
+static_assert(sizeof(struct mvm_run) == 2344);
+static_assert(sizeof(struct mvm_run) <= PAGE_SIZE);

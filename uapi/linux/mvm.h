@@ -31,6 +31,7 @@
 #define MVM_CAP_GUEST_MMU	10	/* MVM_ENABLE_CAP: translate through the guest TLB */
 #define MVM_CAP_USERLOCAL	11	/* rdhwr $29 runs natively (host has ULRI) */
 #define MVM_CAP_GUEST_KERNEL	12	/* MVM_ENABLE_CAP: patched guest kernel code */
+#define MVM_CAP_SYNC_REGS	13	/* returns the MVM_SYNC_* sets of run->s */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -252,7 +253,29 @@ struct mvm_run {
 		} internal;
 		char padding[256];
 	};
+
+	/*
+	 * MVM_CAP_SYNC_REGS: registers shared through this page instead of
+	 * MVM_GET_REGS/MVM_SET_REGS. sync_valid (in): the MVM_SYNC_* sets
+	 * MVM_RUN writes into s at each of its returns (any exit reason,
+	 * errors included). sync_dirty (in): the sets the VMM changed in s;
+	 * MVM_RUN loads them first, as the MVM_SET_* call would (a pending
+	 * MMIO load or hypercall result is dropped), and clears sync_dirty.
+	 * Unknown bits in either: MVM_RUN fails with EINVAL and does nothing.
+	 * To complete an MMIO load (or a hypercall), fill run->mmio.data
+	 * (run->hypercall.ret) and run again without marking MVM_SYNC_REGS
+	 * dirty.
+	 */
+	__u64 sync_valid;
+	__u64 sync_dirty;
+	union {
+		struct mvm_regs regs;	/* MVM_SYNC_REGS */
+		char padding[2048];
+	} s;
 };
+
+/* The register sets of struct mvm_run.s (MVM_CAP_SYNC_REGS). */
+#define MVM_SYNC_REGS		(1ull << 0)	/* s.regs: struct mvm_regs */
 
 /* ex.flags: no guest TLB entry matched (the guest's refill vector). */
 #define MVM_EX_TLB_REFILL	(1u << 0)
