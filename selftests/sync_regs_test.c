@@ -595,6 +595,7 @@ static uint64_t random_val(uint64_t *state)
 }
 
 static volatile int scribbling;
+static volatile unsigned long scribbles;
 
 static void *scribbler(void *arg)
 {
@@ -618,6 +619,7 @@ static void *scribbler(void *arg)
 					   (r & 0x200 ? ~0ull : ~3ull);
 			break;
 		}
+		scribbles++;
 	}
 	return NULL;
 }
@@ -694,6 +696,9 @@ static void fuzz(struct __test_metadata *_metadata, struct mvm_test_vm *t,
 	if (threaded) {
 		scribbling = 0;
 		pthread_join(thr, NULL);
+		TH_LOG("the other thread rewrote the run page %lu times",
+		       scribbles);
+		EXPECT_LT(0, scribbles);
 	}
 	TH_LOG("%u runs: %u exits, %u EINTR, %u EINVAL", rounds, counts[0],
 	       counts[1], counts[2]);
