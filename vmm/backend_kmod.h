@@ -45,8 +45,8 @@ struct kmod_vcpu {
 	struct patcher *patcher;
 	uint8_t *comm;			/* the commpage: host [0, 0x8000) */
 	uint32_t *code;			/* the translation cache */
-	void *code_map;
-	size_t code_map_len;
+	void *comm_map, *code_map;	/* their mappings */
+	size_t comm_map_len, code_map_len;
 	uint64_t stat_kernel_entries;
 	uint64_t stat_exits[MVM_EXIT_EXCEPTION + 1];
 };

@@ -56,42 +56,51 @@ static void kmod_split__notify(void *arg)
 	pthread_kill(k->thread, SIGUSR1);
 }
 
+/* A mapping of len bytes at an address aligned to align, or MAP_FAILED. */
+static void *map_aligned(size_t len, size_t align, int prot, void **map, size_t *map_len)
+{
+	*map_len = len + align;
+	*map = mmap(NULL, *map_len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*map == MAP_FAILED)
+		return MAP_FAILED;
+	return (void *)(((uintptr_t)*map + align - 1) & ~(uintptr_t)(align - 1));
+}
+
 /*
  * Patch mode: the commpage and the translation cache, shared with mvm.ko.
- * The cache is 64 KiB aligned like MVM_GK_CODE_BASE, so both mappings of
- * a line share a cache colour on hosts whose caches alias.
+ * Both are 64 KiB aligned like their places in the guest-kernel address
+ * space, so the VMM's and the module's mappings of a line share a cache
+ * colour on hosts whose caches alias.
  */
 static int patch_init(struct kmod_vcpu *k)
 {
 	const size_t align = 64 << 10;
 	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL };
-	uintptr_t code;
+	void *code;
 
 	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL) <= 0) {
 		pr_err("kmod: vCPU %d: this mvm.ko cannot run patched guest kernel code (MVM_CAP_GUEST_KERNEL)",
 		       k->id);
 		return -1;
 	}
-	k->comm = mmap(NULL, PATCH_COMM_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	k->code_map_len = PATCH_CODE_SIZE + align;
-	k->code_map = mmap(NULL, k->code_map_len, PROT_READ | PROT_WRITE | PROT_EXEC,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (k->comm == MAP_FAILED || k->code_map == MAP_FAILED) {
+	k->comm = map_aligned(PATCH_COMM_SIZE, align, PROT_READ | PROT_WRITE,
+			      &k->comm_map, &k->comm_map_len);
+	code = map_aligned(PATCH_CODE_BUF_SIZE, align, PROT_READ | PROT_WRITE,
+			   &k->code_map, &k->code_map_len);
+	if (k->comm == MAP_FAILED || code == MAP_FAILED) {
 		pr_err("kmod: vCPU %d: patch buffers: %s", k->id, strerror(errno));
 		return -1;
 	}
-	code = ((uintptr_t)k->code_map + align - 1) & ~(uintptr_t)(align - 1);
-	k->code = (uint32_t *)code;
+	k->code = code;
 	/* Touch every page so the module pins memory, not the zero page. */
 	memset(k->comm, 0, PATCH_COMM_SIZE);
-	memset(k->code, 0, PATCH_CODE_SIZE);
+	memset(k->code, 0, PATCH_CODE_BUF_SIZE);
 	k->patcher = patcher__create(k->cpu, k->comm, k->code);
 	if (!k->patcher)
 		return -1;
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
-	cap.args[1] = code;
-	cap.args[2] = PATCH_CODE_SIZE;
+	cap.args[1] = (uintptr_t)code;
+	cap.args[2] = PATCH_CODE_BUF_SIZE;
 	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
 		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL: %s", k->id,
 		       strerror(errno));
@@ -498,11 +507,12 @@ static void patch_exit(struct kmod_vcpu *k)
 	}
 	patcher__destroy(k->patcher);
 	k->patcher = NULL;
-	if (k->comm && k->comm != MAP_FAILED)
-		munmap(k->comm, PATCH_COMM_SIZE);
+	if (k->comm_map && k->comm_map != MAP_FAILED)
+		munmap(k->comm_map, k->comm_map_len);
 	if (k->code_map && k->code_map != MAP_FAILED)
 		munmap(k->code_map, k->code_map_len);
 	k->comm = NULL;
+	k->comm_map = NULL;
 	k->code_map = NULL;
 }
 

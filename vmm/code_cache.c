@@ -20,6 +20,7 @@ struct code_cache *code_cache__get(struct bus *bus)
 	if (!cc)
 		return NULL;
 	cc->nr_pages = (bus->ram_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	pthread_mutex_init(&cc->mirrors_lock, NULL);
 	cc->generation = calloc(cc->nr_pages, sizeof(*cc->generation));
 	cc->is_code = calloc(cc->nr_pages, sizeof(*cc->is_code));
 	if (!cc->generation || !cc->is_code) {
@@ -40,16 +41,60 @@ void code_cache__free(struct bus *bus)
 		return;
 	free((void *)cc->generation);
 	free((void *)cc->is_code);
+	pthread_mutex_destroy(&cc->mirrors_lock);
 	free(cc);
 	bus->code = NULL;
 }
 
+static void mirror_set(struct code_mirror *m, uint64_t page)
+{
+	if (m->bits && page < m->pages)
+		atomic_fetch_or(&m->bits[page >> 3], (uint8_t)(1u << (page & 7)));
+}
+
 bool code_cache__mark(struct code_cache *cc, uint64_t pa)
 {
-	if (atomic_exchange(&cc->is_code[pa >> PAGE_SHIFT], 1) != 0)
+	uint64_t page = pa >> PAGE_SHIFT;
+
+	if (atomic_exchange(&cc->is_code[page], 1) != 0)
 		return false;
 	atomic_fetch_add(&cc->epoch, 1);
+	pthread_mutex_lock(&cc->mirrors_lock);
+	for (size_t i = 0; i < sizeof(cc->mirrors) / sizeof(cc->mirrors[0]); i++)
+		mirror_set(&cc->mirrors[i], page);
+	pthread_mutex_unlock(&cc->mirrors_lock);
 	return true;
+}
+
+int code_cache__add_mirror(struct code_cache *cc, _Atomic uint8_t *bits, uint64_t pages)
+{
+	int ret = -1;
+
+	pthread_mutex_lock(&cc->mirrors_lock);
+	for (size_t i = 0; i < sizeof(cc->mirrors) / sizeof(cc->mirrors[0]); i++) {
+		struct code_mirror *m = &cc->mirrors[i];
+
+		if (m->bits)
+			continue;
+		m->bits = bits;
+		m->pages = pages;
+		for (uint64_t page = 0; page < cc->nr_pages; page++)
+			if (atomic_load_explicit(&cc->is_code[page], memory_order_relaxed))
+				mirror_set(m, page);
+		ret = 0;
+		break;
+	}
+	pthread_mutex_unlock(&cc->mirrors_lock);
+	return ret;
+}
+
+void code_cache__remove_mirror(struct code_cache *cc, _Atomic uint8_t *bits)
+{
+	pthread_mutex_lock(&cc->mirrors_lock);
+	for (size_t i = 0; i < sizeof(cc->mirrors) / sizeof(cc->mirrors[0]); i++)
+		if (cc->mirrors[i].bits == bits)
+			cc->mirrors[i].bits = NULL;
+	pthread_mutex_unlock(&cc->mirrors_lock);
 }
 
 bool code_cache__is_code(struct code_cache *cc, uint64_t pa)

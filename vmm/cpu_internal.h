@@ -109,6 +109,16 @@ struct code_cache {
 	uint64_t nr_pages;
 	_Atomic uint32_t *generation;
 	_Atomic uint8_t *is_code;
+	/*
+	 * Bitmaps (bit n: page n holds code) that other parts keep of is_code,
+	 * e.g. the code patcher's, where patched code looks before it skips
+	 * an I-cache op. Set with is_code, never cleared here.
+	 */
+	pthread_mutex_t mirrors_lock;
+	struct code_mirror {
+		_Atomic uint8_t *bits;
+		uint64_t pages;
+	} mirrors[8];
 };
 
 struct code_cache *code_cache__get(struct bus *bus);
@@ -122,6 +132,9 @@ static inline uint32_t code_cache__generation(struct code_cache *cc, uint64_t pa
 
 /* Marks pa's page as holding code; returns true if it did not before. */
 bool code_cache__mark(struct code_cache *cc, uint64_t pa);
+/* Keep bits[] (pages bits) in step with is_code: 0, or -1 when full. */
+int code_cache__add_mirror(struct code_cache *cc, _Atomic uint8_t *bits, uint64_t pages);
+void code_cache__remove_mirror(struct code_cache *cc, _Atomic uint8_t *bits);
 bool code_cache__is_code(struct code_cache *cc, uint64_t pa);
 void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len);
 

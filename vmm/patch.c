@@ -33,6 +33,7 @@
 #define PATCH_MAX_INSNS		48
 #define PATCH_MAX_WORDS		1024	/* a block's host words, at most */
 #define PATCH_HASH_SIZE		4096
+#define PATCH_PAGE_HASH		1024
 #define PATCH_NR_SCRATCH	3
 #define RESUME_PROLOGUE		0x7f	/* start of the block, nothing spilled */
 #define RESUME_INDIRECT		0x7e	/* the target on the commpage */
@@ -68,6 +69,9 @@
 #define H_DSRL32(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3e)
 #define H_DSLL32(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3c)
 #define H_SLTIU(rt, rs, imm)	I_TYPE(0x0b, rs, rt, imm)
+#define H_DSRA(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3b)
+#define H_LBU(rt, off, base)	I_TYPE(0x24, base, rt, off)
+#define H_SRLV(rd, rt, rs)	R_TYPE(rs, rt, rd, 0, 0x06)
 #define H_SLL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x00)
 #define H_DADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x2d)
 #define H_AND(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x24)
@@ -88,6 +92,7 @@ enum patch_class {
 	PC_CP0_READ,		/* mfc0/dmfc0 from the commpage */
 	PC_CP0_WRITE,		/* mtc0/dmtc0 to the commpage */
 	PC_DI, PC_EI,
+	PC_ICACHE_HIT,		/* cache Hit_*_I, synci: a no-op unless on code */
 	PC_BRANCH,		/* conditional, PC-relative */
 	PC_JUMP,		/* j, jal */
 	PC_JUMP_REG,		/* jr, jalr */
@@ -115,19 +120,34 @@ struct patch_block {
 	struct patch_stub stubs[2 + PATCH_MAX_SIDE];
 	uint32_t nstubs;
 	struct patch_block *next;	/* hash chain */
+	struct patch_block *page_next;	/* blocks of the same guest page */
+	bool dead;		/* invalidated: its first word now leaves */
+};
+
+/*
+ * MVM_PATCH_PROFILE=N: every N exits and steps, the guest PCs that caused
+ * most of them on stderr. A developer's tool for finding what still
+ * leaves patched code (a step, a block exit that never chained).
+ */
+#define PROFILE_SLOTS		4096
+struct exit_profile {
+	uint64_t every, seen;
+	struct { uint64_t pc, count; uint32_t insn; char kind; } slot[PROFILE_SLOTS];
 };
 
 struct patcher {
 	struct cpu *cpu;
+	struct exit_profile *profile;
 	uint8_t *comm;
 	uint32_t *code;
 	uint32_t used;		/* words of code in use */
 	struct patch_block *hash[PATCH_HASH_SIZE];
+	struct patch_block *pages[PATCH_PAGE_HASH];	/* by guest page */
 	struct patch_block **blocks;	/* in host order, for host PC lookups */
 	uint32_t nblocks, cap_blocks;
 	uint64_t invalidations_seen;
 	bool native_wrote;	/* patched code ran since the last index op */
-	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps;
+	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 };
 
 /* The block being built. */
@@ -191,6 +211,7 @@ static const struct cp0_slot cp0_slots[] = {
 };
 
 static void sync_out(struct patcher *p);
+static void patch_branch(struct emitter *e, uint32_t at, uint32_t to);
 
 static const struct cp0_slot *cp0_slot(unsigned int reg, unsigned int sel)
 {
@@ -203,6 +224,11 @@ static const struct cp0_slot *cp0_slot(unsigned int reg, unsigned int sel)
 static int16_t cp0_offset(unsigned int reg, unsigned int sel)
 {
 	return (int16_t)(PATCH_COMM_CP0 + (reg * 8 + sel) * 8);
+}
+
+static _Atomic uint8_t *codemap(struct patcher *p)
+{
+	return (_Atomic uint8_t *)(p->comm + PATCH_COMM_CODEMAP);
 }
 
 static uint64_t *comm64(struct patcher *p, uint32_t off)
@@ -247,7 +273,12 @@ static enum patch_class classify(const struct insn *in)
 	case OP_PREF:
 		return PC_DROP;
 	case OP_CACHE:
-		return is_icache_op(in->raw) ? PC_STEP : PC_DROP;
+		if (!is_icache_op(in->raw))
+			return PC_DROP;
+		/* Index ops name no address: the core flushes everything. */
+		return ((in->raw >> 18) & 7) >= 4 ? PC_ICACHE_HIT : PC_STEP;
+	case OP_SYNCI:
+		return PC_ICACHE_HIT;
 	case OP_LDL: case OP_LDR: case OP_LB: case OP_LH: case OP_LWL: case OP_LW:
 	case OP_LBU: case OP_LHU: case OP_LWR: case OP_LWU: case OP_SB: case OP_SH:
 	case OP_SWL: case OP_SW: case OP_SDL: case OP_SDR: case OP_SWR:
@@ -480,6 +511,70 @@ static void emit_cp0_write(struct emitter *e, const struct insn *in)
 	emit(e, H_SD(s, off, 0));
 }
 
+/*
+ * cache Hit_*_I / synci: guest code on that line must not run stale, so
+ * the core executes (and the translations of its page go) when the line
+ * is in ckseg0/1 or xkphys on a page the code map marks, or anywhere else.
+ * On any other page it changes nothing the guest can see: skipped here,
+ * without an exit (Linux invalidates every line of each page it maps
+ * executable).
+ */
+static void emit_icache_hit(struct emitter *e, const struct insn *in)
+{
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	unsigned int base = (in->raw >> 21) & 31;
+	uint32_t to_xkphys, have_pa, out[4], skip;
+	unsigned int nout = 0;
+
+	emit(e, H_DADDIU(s, base, in->raw & 0xffff));
+	/* ckseg0/1: va >> 29 is -4 or -3; pa = va & 0x1fffffff */
+	emit(e, H_DSRA(t, s, 29));
+	emit(e, H_DADDIU(t, t, 4));
+	emit(e, H_SLTIU(t, t, 2));
+	to_xkphys = e->n;
+	emit(e, H_BEQ(t, 0, 0));
+	emit(e, H_NOP);
+	emit(e, H_DSLL32(s, s, 3));
+	emit(e, H_DSRL32(s, s, 3));
+	have_pa = e->n;
+	emit(e, H_BEQ(0, 0, 0));
+	emit(e, H_NOP);
+	/* xkphys: va >> 62 is 2; pa = va & (2^59 - 1) */
+	patch_branch(e, to_xkphys, e->n);
+	emit(e, H_DSRL32(t, s, 30));
+	emit(e, H_XORI(t, t, 2));
+	out[nout++] = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_NOP);
+	emit(e, H_DSLL(s, s, 5));
+	emit(e, H_DSRL(s, s, 5));
+	patch_branch(e, have_pa, e->n);
+	/* beyond the map: the core decides */
+	emit(e, H_DSRL(t, s, 29));
+	out[nout++] = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_NOP);
+	emit(e, H_DSRL(t, s, 15));
+	emit(e, H_LBU(t, PATCH_COMM_CODEMAP, t));
+	emit(e, H_DSRL(s, s, 12));
+	emit(e, H_ANDI(s, s, 7));
+	emit(e, H_SRLV(t, t, s));
+	emit(e, H_ANDI(t, t, 1));
+	out[nout++] = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_NOP);
+	skip = e->n;
+	emit(e, H_BEQ(0, 0, 0));
+	emit(e, H_NOP);
+	/* one side exit for all three: the core executes the instruction */
+	for (unsigned int i = 0; i < nout; i++)
+		patch_branch(e, out[i], e->n);
+	emit(e, H_BEQ(0, 0, 0));
+	side_exit(e, e->pc_now, true);
+	emit(e, H_NOP);
+	patch_branch(e, skip, e->n);
+}
+
 static int16_t status_offset(void)
 {
 	return cp0_offset(CP0_STATUS, 0);
@@ -568,6 +663,9 @@ static void emit_one(struct emitter *e, const struct insn *in, enum patch_class 
 	case PC_DI:
 		emit_status_ie(e, in, false);
 		break;
+	case PC_ICACHE_HIT:
+		emit_icache_hit(e, in);
+		break;
 	default:
 		e->overflow = true;	/* the caller never lets one through */
 		break;
@@ -648,8 +746,8 @@ static void emit_jump(struct emitter *e, uint64_t bpc, const struct insn *br,
 
 /*
  * jr/jalr: the target into a scratch before the slot runs; then the
- * commpage hash {guest pc -> host pc}; a miss leaves with the target on
- * the commpage.
+ * jump hash {guest pc -> host pc} after the code; a miss leaves with the
+ * target on the commpage.
  */
 static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br,
 			  const struct insn *ds, enum patch_class dsc)
@@ -661,19 +759,28 @@ static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br
 	resume_at(e, bpc, true);
 	e->pc_now = bpc;
 	emit(e, H_OR(x, rs, 0));
+	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
 	if (br->op == OP_JALR && rd)
 		emit_li64(e, rd, bpc + 8);
-	/* The slot may use any scratch but x: the memory rules use 0 and 1. */
+	/*
+	 * The slot may use any scratch but x (the memory rules use 0 and 1).
+	 * Once it has run, a stop resumes at the target, never at the jump:
+	 * the slot must not run twice.
+	 */
 	emit_one(e, ds, dsc);
-	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
 	resume_indirect(e);
 	emit(e, H_DSRL(y, x, 2));
 	emit(e, H_ANDI(y, y, PATCH_JUMP_ENTRIES - 1));
 	emit(e, H_DSLL(y, y, 4));
-	emit(e, H_LD(z, PATCH_COMM_JUMPS, y));
+	/* z = PATCH_JUMPS_BASE: 0x3f001000000 = 0x03f00100 << 16 */
+	emit(e, H_LUI(z, (PATCH_JUMPS_BASE >> 32) & 0xffff));
+	emit(e, H_ORI(z, z, (PATCH_JUMPS_BASE >> 16) & 0xffff));
+	emit(e, H_DSLL(z, z, 16));
+	emit(e, H_DADDU(y, y, z));
+	emit(e, H_LD(z, 0, y));
 	miss = e->n;
 	emit(e, H_BNE(z, x, 0));
-	emit(e, H_LD(y, PATCH_COMM_JUMPS + 8, y));
+	emit(e, H_LD(y, 8, y));
 	emit(e, H_LD(x, PATCH_COMM_SPILL + 16, 0));
 	emit(e, H_LD(z, PATCH_COMM_SPILL + 0, 0));
 	emit(e, H_JR(y));
@@ -681,6 +788,61 @@ static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br
 	patch_branch(e, miss, e->n);
 	emit(e, H_SYSCALL);
 	emit(e, H_NOP);
+}
+
+/* --- profile ------------------------------------------------------------- */
+
+static bool fetch_pa(struct patcher *p, uint64_t pc, uint64_t *pa);
+static uint32_t guest_word(struct patcher *p, uint64_t pa);
+
+static int profile_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+}
+
+static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
+{
+	uint64_t top[PROFILE_SLOTS][2], n = 0;
+
+	for (unsigned int i = 0; i < PROFILE_SLOTS; i++)
+		if (pr->slot[i].count) {
+			top[n][0] = i;
+			top[n++][1] = pr->slot[i].count;
+		}
+	qsort(top, n, sizeof(top[0]), profile_cmp);
+	fprintf(stderr, "patch profile, vCPU %d, last %llu exits and steps: %llu blocks, %llu flushes, %llu kills so far\n",
+		cpu, (unsigned long long)pr->every, (unsigned long long)p->stat_blocks,
+		(unsigned long long)p->stat_flushes, (unsigned long long)p->stat_kills);
+	for (uint64_t i = 0; i < n && i < 16; i++)
+		fprintf(stderr, "  %8llu %c %016llx %08x\n", (unsigned long long)top[i][1],
+			pr->slot[top[i][0]].kind, (unsigned long long)pr->slot[top[i][0]].pc,
+			pr->slot[top[i][0]].insn);
+	memset(pr->slot, 0, sizeof(pr->slot));
+}
+
+/* kind: 's' stepped, 'x' block exit, 'e' exception, 'i' indirect miss */
+static void profile_note(struct patcher *p, uint64_t pc, char kind)
+{
+	struct exit_profile *pr = p->profile;
+	uint32_t h = (uint32_t)((pc >> 2) * 0x9e3779b1u) % PROFILE_SLOTS;
+
+	if (!pr)
+		return;
+	for (unsigned int i = 0; i < 8; i++, h = (h + 1) % PROFILE_SLOTS)
+		if (pr->slot[h].count == 0 || (pr->slot[h].pc == pc && pr->slot[h].kind == kind)) {
+			uint64_t pa;
+
+			if (!pr->slot[h].count && fetch_pa(p, pc, &pa))
+				pr->slot[h].insn = guest_word(p, pa);
+			pr->slot[h].pc = pc;
+			pr->slot[h].kind = kind;
+			pr->slot[h].count++;
+			break;
+		}
+	if (++pr->seen % pr->every == 0)
+		profile_dump(p, pr, p->cpu->id);
 }
 
 /* --- blocks -------------------------------------------------------------- */
@@ -697,17 +859,51 @@ static void block_free(struct patch_block *b)
 	free(b);
 }
 
+static uint64_t host_pc_of(uint32_t word)
+{
+	return PATCH_CODE_BASE + (uint64_t)word * 4;
+}
+
+static uint32_t jump_index(uint64_t pc)
+{
+	return (uint32_t)(pc >> 2) & (PATCH_JUMP_ENTRIES - 1);
+}
+
+/* Jump-hash entry j: {guest pc, host pc}. */
+static uint64_t *jump_entry(struct patcher *p, uint32_t j)
+{
+	return (uint64_t *)(void *)(p->code + PATCH_CODE_SIZE / 4) + 2 * j;
+}
+
+/*
+ * Empties jump-hash entry j: its tag hashes to the next entry, so no
+ * target that looks here can equal it.
+ */
+static void jump_clear(struct patcher *p, uint32_t j)
+{
+	jump_entry(p, j)[0] = (uint64_t)((j + 1) & (PATCH_JUMP_ENTRIES - 1)) << 2;
+	jump_entry(p, j)[1] = 0;
+}
+
+/*
+ * Makes b what jr/jalr to its guest PC finds (unmapped code only: there a
+ * guest PC always means the same code). Also done at every entry through
+ * the VMM, so two hot targets sharing an entry take turns in it.
+ */
+static void jump_set(struct patcher *p, struct patch_block *b)
+{
+	uint32_t j = jump_index(b->guest_pc);
+
+	if (!b->unmapped)
+		return;
+	jump_entry(p, j)[1] = host_pc_of(b->start);
+	__atomic_store_n(&jump_entry(p, j)[0], b->guest_pc, __ATOMIC_RELEASE);
+}
+
 static void jump_hash_clear(struct patcher *p)
 {
-	for (uint32_t i = 0; i < PATCH_JUMP_ENTRIES; i++) {
-		/*
-		 * An empty entry's tag hashes to the next entry, so no target
-		 * that looks here can equal it.
-		 */
-		*comm64(p, PATCH_COMM_JUMPS + 16 * i) =
-			(uint64_t)((i + 1) & (PATCH_JUMP_ENTRIES - 1)) << 2;
-		*comm64(p, PATCH_COMM_JUMPS + 16 * i + 8) = 0;
-	}
+	for (uint32_t j = 0; j < PATCH_JUMP_ENTRIES; j++)
+		jump_clear(p, j);
 }
 
 static void patcher__flush(struct patcher *p)
@@ -716,14 +912,10 @@ static void patcher__flush(struct patcher *p)
 		block_free(p->blocks[i]);
 	p->nblocks = 0;
 	memset(p->hash, 0, sizeof(p->hash));
+	memset(p->pages, 0, sizeof(p->pages));
 	jump_hash_clear(p);
 	p->used = 0;
 	p->stat_flushes++;
-}
-
-static uint64_t host_pc_of(uint32_t word)
-{
-	return PATCH_CODE_BASE + (uint64_t)word * 4;
 }
 
 static void flush_icache(struct patcher *p, uint32_t word, uint32_t n)
@@ -780,13 +972,9 @@ static bool add_block(struct patcher *p, struct patch_block *b)
 	p->blocks[p->nblocks++] = b;
 	b->next = p->hash[hash_pc(b->guest_pc)];
 	p->hash[hash_pc(b->guest_pc)] = b;
-	if (b->unmapped) {
-		uint32_t j = (uint32_t)(b->guest_pc >> 2) & (PATCH_JUMP_ENTRIES - 1);
-
-		*comm64(p, PATCH_COMM_JUMPS + 16 * j + 8) = host_pc_of(b->start);
-		__atomic_store_n(comm64(p, PATCH_COMM_JUMPS + 16 * j), b->guest_pc,
-				 __ATOMIC_RELEASE);
-	}
+	b->page_next = p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH];
+	p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH] = b;
+	jump_set(p, b);
 	return true;
 }
 
@@ -836,7 +1024,8 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		}
 		if (c == PC_STEP || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
-		if ((c == PC_EI || is_linked(in)) && ++sides > PATCH_MAX_SIDE / 2)
+		if ((c == PC_EI || c == PC_ICACHE_HIT || is_linked(in)) &&
+		    ++sides > PATCH_MAX_SIDE / 2)
 			return;
 		s->cls[s->n++] = c;
 		s->named = named;
@@ -960,6 +1149,45 @@ static struct patch_block *lookup(struct patcher *p, uint64_t pc, uint64_t pa)
 	return NULL;
 }
 
+/*
+ * Drops b: nothing finds it any more, and its first word becomes an exit,
+ * so jumps already chained to it leave for the VMM, which translates the
+ * code afresh. Its words stay until the next flush.
+ */
+static void block_kill(struct patcher *p, struct patch_block *b)
+{
+	struct patch_block **pp = &p->hash[hash_pc(b->guest_pc)];
+	uint32_t j = jump_index(b->guest_pc);
+
+	while (*pp && *pp != b)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = b->next;
+	if (jump_entry(p, j)[1] == host_pc_of(b->start))
+		jump_clear(p, j);
+	p->code[b->start] = H_SYSCALL;
+	flush_icache(p, b->start, 1);
+	b->dead = true;
+	p->stat_kills++;
+}
+
+/* The translations of guest page pa: the guest says its code changed. */
+static void invalidate_page(struct patcher *p, uint64_t pa)
+{
+	struct patch_block **pp = &p->pages[(pa >> PAGE_SHIFT) % PATCH_PAGE_HASH];
+
+	while (*pp) {
+		struct patch_block *b = *pp;
+
+		if ((b->guest_pa >> PAGE_SHIFT) == (pa >> PAGE_SHIFT)) {
+			*pp = b->page_next;
+			block_kill(p, b);
+		} else {
+			pp = &b->page_next;
+		}
+	}
+}
+
 /* Code changed since the last look (a store the core saw, DMA): start over. */
 static void check_invalidations(struct patcher *p)
 {
@@ -989,6 +1217,7 @@ uint64_t patcher__enter(struct patcher *p)
 		b = translate(p, pc, pa);
 	if (!b)
 		return 0;
+	jump_set(p, b);
 	return host_pc_of(b->start);
 }
 
@@ -1055,6 +1284,13 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 	meta = b->meta[word];
 	r->exit_stub = false;
 	r->step = false;
+	if (b->dead && word == 0) {
+		/* An invalidated block's entry: translate the code again. */
+		r->pc = b->guest_pc;
+		r->exit_stub = syscall;
+		sync_out(p);
+		return true;
+	}
 	if ((meta & META_INDEX) == RESUME_PROLOGUE) {
 		r->pc = b->guest_pc;
 	} else if ((meta & META_INDEX) == RESUME_INDIRECT) {
@@ -1074,6 +1310,8 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 			gpr[b->scratch[i]] = *comm64(p, PATCH_COMM_SPILL + 8 * i);
 	gpr[0] = 0;
 	sync_out(p);
+	profile_note(p, r->pc, (meta & META_INDEX) == RESUME_INDIRECT ? 'i' :
+			       r->exit_stub ? 'x' : 'e');
 	/* A syscall that is not an exit stub is not ours: the core decides. */
 	r->step = (syscall && !r->exit_stub) || step;
 	if (chainable)
@@ -1139,18 +1377,28 @@ void patcher__step(struct patcher *p)
 		va = cpu->gpr[in.rs] + (uint64_t)in.imm;
 	}
 	p->stat_steps++;
+	profile_note(p, cpu->pc, 's');
 	cpu__step(cpu);
 	if (!code_op)
 		return;
-	if (p->nblocks)
-		patcher__flush(p);
 	/* The core's own translations of code written natively go too. */
 	if (is_index_op(&in)) {
+		if (p->nblocks)
+			patcher__flush(p);
 		if (p->native_wrote)
 			code_cache__invalidate(cpu->bus, 0, cpu->bus->ram_size);
 		p->native_wrote = false;
 	} else if (tlb__translate(cpu, va, ACCESS_LOAD, &pa, &soft_ok) == TR_OK) {
+		struct code_cache *cc = cpu->bus->code;
+		uint64_t before = cc ? atomic_load(&cc->invalidations) : 0;
+
+		invalidate_page(p, pa);
 		code_cache__invalidate(cpu->bus, pa & ~63ull, 64);
+		/* Our own invalidation needs no flush at the next entry. */
+		if (cc && p->invalidations_seen == before)
+			p->invalidations_seen = atomic_load(&cc->invalidations);
+	} else if (p->nblocks) {
+		patcher__flush(p);
 	}
 }
 
@@ -1180,8 +1428,19 @@ struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code)
 	p->cpu = cpu;
 	p->comm = comm;
 	p->code = code;
+	if (getenv("MVM_PATCH_PROFILE")) {
+		p->profile = calloc(1, sizeof(*p->profile));
+		if (p->profile)
+			p->profile->every = strtoull(getenv("MVM_PATCH_PROFILE"), NULL, 0) ?: 100000;
+	}
 	segments_init(p);
 	jump_hash_clear(p);
+	/* The code map patched I-cache ops look at: the core's code pages. */
+	if (!code_cache__get(cpu->bus) ||
+	    code_cache__add_mirror(cpu->bus->code, codemap(p), PATCH_CODEMAP_BYTES * 8ull)) {
+		free(p);
+		return NULL;
+	}
 	if (cpu->bus->code)
 		p->invalidations_seen = atomic_load(&cpu->bus->code->invalidations);
 	return p;
@@ -1191,9 +1450,11 @@ void patcher__destroy(struct patcher *p)
 {
 	if (!p)
 		return;
+	code_cache__remove_mirror(p->cpu->bus->code, codemap(p));
 	for (uint32_t i = 0; i < p->nblocks; i++)
 		block_free(p->blocks[i]);
 	free(p->blocks);
+	free(p->profile);
 	free(p);
 }
 

@@ -21,13 +21,20 @@
 #define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
 #define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
-#define PATCH_COMM_JUMPS	0x2000	/* jr/jalr hash: {guest pc, host pc} */
-#define PATCH_JUMP_ENTRIES	1024
+#define PATCH_COMM_CODEMAP	0x2000	/* bit n: guest physical page n has code */
+#define PATCH_CODEMAP_BYTES	0x4000	/* so pages of the first 512 MiB */
 #define PATCH_COMM_SIZE		0x8000	/* the commpage buffer covers [0, 0x8000) */
 
-/* Where the code cache runs (MVM_GK_CODE_BASE) and how big it is. */
+/*
+ * The translation cache (at MVM_GK_CODE_BASE in the guest-kernel address
+ * space): PATCH_CODE_SIZE bytes of code, then the jr/jalr hash, entries of
+ * {guest pc, host pc}, read-only for patched code like the code itself.
+ */
 #define PATCH_CODE_BASE		0x3f000000000ull
 #define PATCH_CODE_SIZE		(16u << 20)
+#define PATCH_JUMP_ENTRIES	65536
+#define PATCH_JUMPS_BASE	(PATCH_CODE_BASE + PATCH_CODE_SIZE)
+#define PATCH_CODE_BUF_SIZE	(PATCH_CODE_SIZE + PATCH_JUMP_ENTRIES * 16)
 
 struct patcher;
 
@@ -40,7 +47,7 @@ struct patch_resume {
 
 /*
  * comm: the commpage buffer (PATCH_COMM_SIZE bytes, its first page unused);
- * code: PATCH_CODE_SIZE bytes, both page-aligned and shared with mvm.ko.
+ * code: PATCH_CODE_BUF_SIZE bytes, both page-aligned and shared with mvm.ko.
  */
 struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code);
 void patcher__destroy(struct patcher *p);
