@@ -52,6 +52,8 @@ long mvm_check_extension(unsigned long cap)
 		return MVM_FLAT_WINDOW_BITS;
 	case MVM_CAP_SYNC_REGS:
 		return MVM_SYNC_SUPPORTED;
+	case MVM_CAP_GUEST_KERNEL_COUNT:
+		return mvm_gk_count_supported();
 	default:
 		return 0;
 	}

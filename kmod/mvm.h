@@ -116,6 +116,7 @@ int mvm_vm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, size_t len);
 /* vcpu.c */
 int mvm_vcpu_create(struct mvm_vm *vm, u32 id);
 bool mvm_gk_supported(void);
+bool mvm_gk_count_supported(void);
 
 /* exit.c */
 int mvm_handle_exit(struct mvm_vcpu *vcpu);

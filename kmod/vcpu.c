@@ -287,7 +287,7 @@ static void enter_guest(struct mvm_vcpu *v)
 	void (*enter)(struct mvm_ctx *ctx);
 	unsigned long flags, asid, host_ul = 0;
 	bool ulri = cpu_has_userlocal;
-	u32 intctl, hwrena;
+	u32 intctl, hwrena, guest_hwrena;
 	int cpu;
 
 	enter = (void *)(v->vec_page + (mvm_enter_guest - mvm_vectors_start));
@@ -326,17 +326,20 @@ static void enter_guest(struct mvm_vcpu *v)
 	 * UserLocal (a host address) and host counters. In guest mode only
 	 * UserLocal may be enabled, by the guest's own HWREna, and it then
 	 * holds the guest's UserLocal: `rdhwr $29` (TLS) runs natively.
-	 * Every other rdhwr is a reserved instruction, an exit the VMM
-	 * emulates. Interrupts stay off until the host's are back.
+	 * Patched kernel code may also read the host's Count (`rdhwr $2`,
+	 * MVM_CAP_GUEST_KERNEL_COUNT): the patcher derives the guest's Count
+	 * from it; the guest's own rdhwr never runs natively there. Every
+	 * other rdhwr is a reserved instruction, an exit the VMM emulates.
+	 * Interrupts stay off until the host's are back.
 	 */
 	hwrena = read_c0_hwrena();
+	guest_hwrena = v->kmode && mvm_gk_count_supported() ? MIPS_HWRENA_CC : 0;
 	if (ulri) {
 		host_ul = read_c0_userlocal();
 		write_c0_userlocal(v->cp0[4][2]);
-		write_c0_hwrena(v->cp0[7][0] & MIPS_HWRENA_ULR);
-	} else {
-		write_c0_hwrena(0);
+		guest_hwrena |= v->cp0[7][0] & MIPS_HWRENA_ULR;
 	}
+	write_c0_hwrena(guest_hwrena);
 	enter(v->ctx);
 	if (ulri)
 		write_c0_userlocal(host_ul);
@@ -553,6 +556,12 @@ bool mvm_gk_supported(void)
 {
 	return PAGE_SIZE == 4096 &&
 	       BIT_ULL(cpu_vmbits) >= MVM_GK_CODE_BASE + MVM_GK_CODE_MAX;
+}
+
+/* Release 2 has rdhwr and HWREna: patched code may read the host's Count. */
+bool mvm_gk_count_supported(void)
+{
+	return mvm_gk_supported() && cpu_has_mips_r2_r6;
 }
 
 static void unpin_pages(struct page **pages, unsigned long n, bool dirty)

@@ -61,6 +61,15 @@ GUEST_CODE(gk_li1,
 	"	li	$2, 1\n"
 	"	syscall\n");
 
+/* v0, v1 = two reads of the host's Count; syscall. */
+GUEST_CODE(gk_count,
+	"	.set	push\n"
+	"	.set	mips64r2\n"
+	"	rdhwr	$2, $2\n"
+	"	rdhwr	$3, $2\n"
+	"	.set	pop\n"
+	"	syscall\n");
+
 GUEST_CODE(gk_li2,
 	"	li	$2, 2\n"
 	"	syscall\n");
@@ -238,6 +247,34 @@ TEST_F(gk, extension_is_announced)
 	EXPECT_EQ(MVM_MAX_MEMSLOTS, ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION,
 					  MVM_CAP_NR_MEMSLOTS));
 	EXPECT_EQ(0, ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION, 12345));
+}
+
+/*
+ * MVM_CAP_GUEST_KERNEL_COUNT: kernel_mode runs read the host's Count with
+ * rdhwr $2 (no exit); user mode still gets a reserved instruction.
+ */
+TEST_F(gk, host_count_in_kernel_mode_only)
+{
+	struct mvm_test_vm *t = &self->t;
+	long cap = ioctl(self->t.vm_fd, MVM_CHECK_EXTENSION,
+			 MVM_CAP_GUEST_KERNEL_COUNT);
+
+	ASSERT_LE(0, cap);
+	if (!cap)
+		SKIP(return, "host is not MIPS64 Release 2");
+	gk_load(gk_count, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	/* Count moves on (QEMU: 100 MHz), and not by seconds in between. */
+	EXPECT_NE(mvm_reg(t, R_V0), mvm_reg(t, R_V1));
+	EXPECT_GT(10000000u, (uint32_t)(mvm_reg(t, R_V1) - mvm_reg(t, R_V0)));
+	/* The same code in user mode: no Count for the guest's user mode. */
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, gk_count_start,
+				   GUEST_CODE_LEN(gk_count)));
+	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_EXC_RI, t->run->ex.exc_code);
 }
 
 TEST_F(gk, commpage_through_zero_offsets)

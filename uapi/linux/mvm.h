@@ -32,6 +32,7 @@
 #define MVM_CAP_USERLOCAL	11	/* rdhwr $29 runs natively (host has ULRI) */
 #define MVM_CAP_GUEST_KERNEL	12	/* MVM_ENABLE_CAP: patched guest kernel code */
 #define MVM_CAP_SYNC_REGS	13	/* returns the MVM_SYNC_* sets of run->s */
+#define MVM_CAP_GUEST_KERNEL_COUNT 14	/* kernel_mode runs may rdhwr $2 (host Count) */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
