@@ -98,6 +98,8 @@ static int patch_init(struct kmod_vcpu *k)
 	k->patcher = patcher__create(k->cpu, k->comm, k->code);
 	if (!k->patcher)
 		return -1;
+	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT) > 0)
+		patcher__use_host_count(k->patcher);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
 	cap.args[2] = PATCH_CODE_BUF_SIZE;
@@ -113,6 +115,7 @@ static int patch_init(struct kmod_vcpu *k)
 int kmod_split__init_vcpu(struct kmod_vcpu *k)
 {
 	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_MMU, .args = { 1 } };
+	int sets;
 
 	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
 		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_MMU: %s", k->id,
@@ -121,6 +124,12 @@ int kmod_split__init_vcpu(struct kmod_vcpu *k)
 	}
 	if (k->patch && patch_init(k))
 		return -1;
+	/* Registers through the run page: two ioctls less per exit. */
+	sets = ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_SYNC_REGS);
+	if (sets > 0 && (sets & MVM_SYNC_REGS)) {
+		k->sync_regs = true;
+		k->run->sync_valid = MVM_SYNC_REGS;
+	}
 	k->synced = false;
 	k->cpu->native_user = true;
 	k->cpu->notify_arg = k;
@@ -242,6 +251,12 @@ static int sync_to_module(struct kmod_vcpu *k, uint64_t pc)
 	regs.hi = cpu->hi;
 	regs.lo = cpu->lo;
 	regs.pc = pc;
+	if (k->sync_regs) {
+		/* Loaded by the next MVM_RUN: no ioctl of its own. */
+		k->run->s.regs = regs;
+		k->run->sync_dirty = MVM_SYNC_REGS;
+		return 0;
+	}
 	if (!ioctl(k->vcpu_fd, MVM_SET_REGS, &regs))
 		return 0;
 	pr_err("kmod: vCPU %d: MVM_SET_REGS: %s", k->id, strerror(errno));
@@ -254,7 +269,10 @@ static int sync_from_module(struct kmod_vcpu *k)
 	struct cpu *cpu = k->cpu;
 	struct mvm_regs regs;
 
-	if (ioctl(k->vcpu_fd, MVM_GET_REGS, &regs)) {
+	if (k->sync_regs) {
+		/* What MVM_RUN left there (or what we put there if it never ran). */
+		regs = k->run->s.regs;
+	} else if (ioctl(k->vcpu_fd, MVM_GET_REGS, &regs)) {
 		pr_err("kmod: vCPU %d: MVM_GET_REGS: %s", k->id, strerror(errno));
 		return -1;
 	}

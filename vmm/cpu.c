@@ -375,7 +375,8 @@ static bool cpu__native_kernel_ok(const struct cpu *cpu)
 	return cpu->native_kernel && cpu->mode == MODE_KERNEL &&
 	       (st & (ST_KX | ST_UX)) == (ST_KX | ST_UX) &&
 	       !(st & (ST_ERL | ST_RE)) && !cpu->pending_branch &&
-	       !cpu->in_wait && !cpu->halted && cpu->debug == NULL;
+	       !cpu->in_wait && !cpu->halted && cpu->debug == NULL &&
+	       !cpu->llbit;	/* an ll the core ran: its sc must be the core's too */
 }
 
 bool cpu__native_kernel_ready(struct cpu *cpu)

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu_internal.h"
 #include "decode.h"
@@ -70,6 +71,8 @@
 #define H_DSLL32(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3c)
 #define H_SLTIU(rt, rs, imm)	I_TYPE(0x0b, rs, rt, imm)
 #define H_DSRA(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x3b)
+#define H_ADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x21)
+#define H_RDHWR(rt, hwr)	((0x1fu << 26) | ((uint32_t)(rt) << 16) | ((uint32_t)(hwr) << 11) | 0x3b)
 #define H_LBU(rt, off, base)	I_TYPE(0x24, base, rt, off)
 #define H_SRLV(rd, rt, rs)	R_TYPE(rs, rt, rd, 0, 0x06)
 #define H_SLL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x00)
@@ -93,6 +96,7 @@ enum patch_class {
 	PC_CP0_WRITE,		/* mtc0/dmtc0 to the commpage */
 	PC_DI, PC_EI,
 	PC_ICACHE_HIT,		/* cache Hit_*_I, synci: a no-op unless on code */
+	PC_COUNT,		/* mfc0 Count: the host's Count plus an offset */
 	PC_BRANCH,		/* conditional, PC-relative */
 	PC_JUMP,		/* j, jal */
 	PC_JUMP_REG,		/* jr, jalr */
@@ -122,6 +126,7 @@ struct patch_block {
 	struct patch_block *next;	/* hash chain */
 	struct patch_block *page_next;	/* blocks of the same guest page */
 	bool dead;		/* invalidated: its first word now leaves */
+	bool straddles;		/* its delay slot is on the next guest page */
 };
 
 /*
@@ -143,10 +148,14 @@ struct patcher {
 	uint32_t used;		/* words of code in use */
 	struct patch_block *hash[PATCH_HASH_SIZE];
 	struct patch_block *pages[PATCH_PAGE_HASH];	/* by guest page */
+	/* Blocks whose last delay slot is on the next page, also its code. */
+	struct patch_block **straddlers;
+	uint32_t nstraddlers, cap_straddlers;
 	struct patch_block **blocks;	/* in host order, for host PC lookups */
 	uint32_t nblocks, cap_blocks;
 	uint64_t invalidations_seen;
 	bool native_wrote;	/* patched code ran since the last index op */
+	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 };
 
@@ -243,7 +252,7 @@ static bool is_icache_op(uint32_t raw)
 	return ((raw >> 16) & 3) == 0;	/* CACHE op bits 17..16: 0 = I-cache */
 }
 
-static enum patch_class classify(const struct insn *in)
+static enum patch_class classify(const struct patcher *p, const struct insn *in)
 {
 	switch (in->op) {
 	case OP_NOP: case OP_SLL: case OP_SRL: case OP_ROTR: case OP_SRA:
@@ -285,6 +294,8 @@ static enum patch_class classify(const struct insn *in)
 	case OP_LL: case OP_LLD: case OP_LD: case OP_SC: case OP_SCD: case OP_SD:
 		return PC_MEM;
 	case OP_MFC0: case OP_DMFC0:
+		if (in->rd == CP0_COUNT && (in->raw & 7) == 0 && p->host_count)
+			return PC_COUNT;
 		return cp0_slot(in->rd, in->raw & 7) ? PC_CP0_READ : PC_STEP;
 	case OP_MTC0: case OP_DMTC0: {
 		const struct cp0_slot *s = cp0_slot(in->rd, in->raw & 7);
@@ -327,7 +338,7 @@ static uint32_t regs_named(const struct insn *in, enum patch_class c)
 static bool may_be_delay_slot(enum patch_class c)
 {
 	return c == PC_COPY || c == PC_DROP || c == PC_MEM || c == PC_CP0_READ ||
-	       c == PC_CP0_WRITE || c == PC_DI;
+	       c == PC_CP0_WRITE || c == PC_DI || c == PC_COUNT;
 }
 
 static bool is_unmapped_pc(uint64_t va)
@@ -575,6 +586,19 @@ static void emit_icache_hit(struct emitter *e, const struct insn *in)
 	patch_branch(e, skip, e->n);
 }
 
+/* mfc0 rt, Count: rdhwr $2 is the host's Count, at the guest's rate. */
+static void emit_count(struct emitter *e, const struct insn *in)
+{
+	unsigned int rt = (in->raw >> 16) & 31, s = e->b->scratch[0];
+	unsigned int t = e->b->scratch[1];
+
+	if (!rt)
+		return;
+	emit(e, H_RDHWR(t, 2));
+	emit(e, H_LW(s, PATCH_COMM_COUNT, 0));
+	emit(e, H_ADDU(rt, t, s));	/* 32 bits, sign-extended, as mfc0 */
+}
+
 static int16_t status_offset(void)
 {
 	return cp0_offset(CP0_STATUS, 0);
@@ -665,6 +689,9 @@ static void emit_one(struct emitter *e, const struct insn *in, enum patch_class 
 		break;
 	case PC_ICACHE_HIT:
 		emit_icache_hit(e, in);
+		break;
+	case PC_COUNT:
+		emit_count(e, in);
 		break;
 	default:
 		e->overflow = true;	/* the caller never lets one through */
@@ -913,6 +940,7 @@ static void patcher__flush(struct patcher *p)
 	p->nblocks = 0;
 	memset(p->hash, 0, sizeof(p->hash));
 	memset(p->pages, 0, sizeof(p->pages));
+	p->nstraddlers = 0;
 	jump_hash_clear(p);
 	p->used = 0;
 	p->stat_flushes++;
@@ -974,6 +1002,18 @@ static bool add_block(struct patcher *p, struct patch_block *b)
 	p->hash[hash_pc(b->guest_pc)] = b;
 	b->page_next = p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH];
 	p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH] = b;
+	if (b->straddles) {
+		if (p->nstraddlers == p->cap_straddlers) {
+			uint32_t cap = p->cap_straddlers ? 2 * p->cap_straddlers : 64;
+			struct patch_block **n = realloc(p->straddlers, cap * sizeof(*n));
+
+			if (!n)
+				return false;
+			p->straddlers = n;
+			p->cap_straddlers = cap;
+		}
+		p->straddlers[p->nstraddlers++] = b;
+	}
 	jump_set(p, b);
 	return true;
 }
@@ -983,8 +1023,33 @@ struct scan {
 	enum patch_class cls[PATCH_MAX_INSNS + 1];
 	uint32_t n;		/* instructions in the block, a delay slot included */
 	bool ends_in_branch;
+	bool unmapped;		/* in: the block's PC is in ckseg0/1 or xkphys */
+	bool straddles;		/* out: its last delay slot is on the next page */
 	uint32_t named;
 };
+
+/*
+ * An ll whose sc comes after an instruction the core must execute would
+ * never succeed natively: that exit clears the link every time (Linux's
+ * TLB handlers run tlbp between lld and scd). Such an ll goes to the
+ * core, which then runs everything up to its sc (cpu->llbit keeps patched
+ * code out). Looks along the straight line only: a branch on the way
+ * ends blocks that chain to each other without leaving.
+ */
+static bool ll_needs_core(struct patcher *p, uint64_t pa)
+{
+	uint64_t page_end = (pa | (PAGE_SIZE - 1)) + 1;
+	struct insn in;
+
+	for (pa += 4; pa < page_end; pa += 4) {
+		decode(guest_word(p, pa), &in);
+		if (in.op == OP_SC || in.op == OP_SCD || (in.flags & INSN_BRANCH))
+			return false;
+		if (classify(p, &in) == PC_STEP)
+			return true;
+	}
+	return false;
+}
 
 /* Which instructions make the block, from pc (physical pa). */
 static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
@@ -994,6 +1059,7 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 
 	s->n = 0;
 	s->ends_in_branch = false;
+	s->straddles = false;
 	s->named = 1;		/* $zero is never a scratch */
 	while (s->n < PATCH_MAX_INSNS && pa + 4 * s->n < page_end) {
 		struct insn *in = &s->in[s->n];
@@ -1001,16 +1067,27 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		uint32_t named;
 
 		decode(guest_word(p, pa + 4 * s->n), in);
-		c = classify(in);
+		c = classify(p, in);
+		if ((in->op == OP_LL || in->op == OP_LLD) && ll_needs_core(p, pa + 4 * s->n))
+			c = PC_STEP;
 		named = s->named | regs_named(in, c);
 		if (c == PC_BRANCH || c == PC_JUMP || c == PC_JUMP_REG) {
 			struct insn *ds = &s->in[s->n + 1];
 			enum patch_class dc;
 
-			if (pa + 4 * s->n + 4 >= page_end)
+			/*
+			 * A slot on the next page: in ckseg0/1 and xkphys that
+			 * is the next physical word (the block then straddles).
+			 */
+			if (pa + 4 * s->n + 4 >= page_end &&
+			    (!s->unmapped || !bus__is_ram(p->cpu->bus, pa + 4 * s->n + 4, 4)))
 				return;
+			s->straddles = pa + 4 * s->n + 4 >= page_end;
 			decode(guest_word(p, pa + 4 * s->n + 4), ds);
-			dc = classify(ds);
+			dc = classify(p, ds);
+			if ((ds->op == OP_LL || ds->op == OP_LLD) &&
+			    ll_needs_core(p, pa + 4 * s->n + 4))
+				return;
 			named |= regs_named(ds, dc);
 			if (!may_be_delay_slot(dc) || __builtin_popcount(~named) < PATCH_NR_SCRATCH ||
 			    (is_linked(ds) && sides + 2 > PATCH_MAX_SIDE))
@@ -1059,6 +1136,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 
 	if (!cc)
 		return NULL;
+	s.unmapped = is_unmapped_pc(pc);
 	scan_block(p, pa, &s);
 	if (s.n == 0)
 		return NULL;
@@ -1075,7 +1153,8 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	b->guest_pc = pc;
 	b->guest_pa = pa;
 	b->start = p->used;
-	b->unmapped = is_unmapped_pc(pc);
+	b->unmapped = s.unmapped;
+	b->straddles = s.straddles;
 	pick_scratch(b, s.named);
 	e->p = p;
 	e->b = b;
@@ -1176,12 +1255,21 @@ static void invalidate_page(struct patcher *p, uint64_t pa)
 {
 	struct patch_block **pp = &p->pages[(pa >> PAGE_SHIFT) % PATCH_PAGE_HASH];
 
+	/* Blocks whose delay slot is on this page (they stay in their page's chain). */
+	for (uint32_t i = 0; i < p->nstraddlers; i++) {
+		struct patch_block *b = p->straddlers[i];
+
+		if (((b->guest_pa >> PAGE_SHIFT) + 1) == (pa >> PAGE_SHIFT) && !b->dead)
+			block_kill(p, b);
+	}
+
 	while (*pp) {
 		struct patch_block *b = *pp;
 
 		if ((b->guest_pa >> PAGE_SHIFT) == (pa >> PAGE_SHIFT)) {
 			*pp = b->page_next;
-			block_kill(p, b);
+			if (!b->dead)
+				block_kill(p, b);
 		} else {
 			pp = &b->page_next;
 		}
@@ -1319,9 +1407,62 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 	return true;
 }
 
+/* The host's Count as patched code reads it (rdhwr $2), 0 elsewhere. */
+static uint32_t host_count_now(void)
+{
+#if defined(__mips__)
+	uint32_t cc;
+
+	__asm__ volatile(".set push\n\t.set mips32r2\n\trdhwr %0, $2\n\t.set pop" : "=r"(cc));
+	return cc;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * The host's Count runs at the guest's rate (QEMU's malta: 100 MHz, as
+ * CPU_COUNT_HZ) within 1 %: measured over 20 ms against CLOCK_MONOTONIC.
+ * Otherwise guest Count reads stay with the core.
+ */
+#if defined(__mips__)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+#endif
+
+bool patcher__use_host_count(struct patcher *p)
+{
+#if defined(__mips__)
+	struct timespec pause = { 0, 20000000 };
+	uint64_t ns0, ns1, hz;
+	uint32_t cc0, cc1;
+
+	ns0 = mono_ns();
+	cc0 = host_count_now();
+	nanosleep(&pause, NULL);
+	ns1 = mono_ns();
+	cc1 = host_count_now();
+	hz = (uint64_t)(uint32_t)(cc1 - cc0) * 1000000000ull / (ns1 - ns0 ? ns1 - ns0 : 1);
+	p->host_count = hz > CPU_COUNT_HZ * 99 / 100 && hz < CPU_COUNT_HZ * 101 / 100;
+	pr_info("patch: host Count at %llu Hz: guest Count reads %s", (unsigned long long)hz,
+		p->host_count ? "run natively" : "stay with the core");
+#else
+	p->host_count = false;
+#endif
+	return p->host_count;
+}
+
 void patcher__sync_in(struct patcher *p)
 {
 	struct cpu *cpu = p->cpu;
+
+	if (p->host_count)
+		*comm64(p, PATCH_COMM_COUNT) = (uint32_t)(cpu__count(cpu) - host_count_now());
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
@@ -1454,6 +1595,7 @@ void patcher__destroy(struct patcher *p)
 	for (uint32_t i = 0; i < p->nblocks; i++)
 		block_free(p->blocks[i]);
 	free(p->blocks);
+	free(p->straddlers);
 	free(p->profile);
 	free(p);
 }

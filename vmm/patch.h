@@ -20,6 +20,7 @@
 #define PATCH_COMM_CP0		0x1000	/* + (reg * 8 + sel) * 8: CP0 values */
 #define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
+#define PATCH_COMM_COUNT	0x1848	/* guest Count - host Count (rdhwr $2) */
 #define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
 #define PATCH_COMM_CODEMAP	0x2000	/* bit n: guest physical page n has code */
 #define PATCH_CODEMAP_BYTES	0x4000	/* so pages of the first 512 MiB */
@@ -50,6 +51,12 @@ struct patch_resume {
  * code: PATCH_CODE_BUF_SIZE bytes, both page-aligned and shared with mvm.ko.
  */
 struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code);
+/*
+ * The module lets patched code read the host's Count (rdhwr $2): guest
+ * Count reads run natively when the host's Count runs at the guest's rate.
+ * Returns whether they do.
+ */
+bool patcher__use_host_count(struct patcher *p);
 void patcher__destroy(struct patcher *p);
 /*
  * The host address to enter for the guest kernel code at cpu->pc,

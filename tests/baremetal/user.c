@@ -249,19 +249,24 @@ static void test_supervisor(void)
 static volatile int ticks, user_ticks;
 
 /*
- * Compare = Count + period, with a longer period until the match still lies
- * ahead once written: on a slow host (the interpreter inside the QEMU MIPS
- * host) a match that passes before the write is lost, as on any CPU.
+ * Compare = Count + period, with a longer period until at least half of it
+ * lies ahead once written, and kept for the next ticks: on a slow host (the
+ * interpreter inside the QEMU MIPS host, patched code whose CP0 accesses
+ * leave it) a match that passes before the write is lost, as on any CPU,
+ * and a period shorter than the handler leaves no time for the loop.
  */
 static void timer_rearm(void)
 {
-	u32 period = COUNT_TICKS, cmp;
+	static u32 period = COUNT_TICKS;
+	u32 cmp;
 
-	do {
+	for (;;) {
 		cmp = count_now() + period;
 		MTC0(C0_COMPARE, cmp);
+		if ((int)(count_now() - cmp) < -(int)(period / 2))
+			return;
 		period *= 2;
-	} while ((int)(count_now() - cmp) >= 0);
+	}
 }
 
 static bool tick_hook(struct frame *f, u64 cause)
