@@ -100,6 +100,9 @@ static int patch_init(struct kmod_vcpu *k)
 		return -1;
 	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT) > 0)
 		patcher__use_host_count(k->patcher);
+	else
+		pr_info("kmod: vCPU %d: mvm.ko gives patched code no host Count (MVM_CAP_GUEST_KERNEL_COUNT): guest Count reads stay with the core",
+			k->id);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
 	cap.args[2] = PATCH_CODE_BUF_SIZE;

@@ -9,7 +9,9 @@
 #      (boot, compute, syscall, poweroff) by trace markers.
 # The guest's initramfs is /guest/bench.cpio.gz: the default one with a
 # second archive holding /bench appended. Prints "@@bench" lines.
-NOTRACE= NOEMU=
+# mvm.kmod-mode=MODE runs the kmod guest with --kmod-mode MODE (e.g.
+# patch: its kernel as patched code).
+NOTRACE= NOEMU= KMODE=
 ROUNDS=${BENCH_ROUNDS:-10} SROUNDS=${BENCH_SMALL_ROUNDS:-100} CALLS=${BENCH_CALLS:-100000} GCALLS=${BENCH_GUEST_CALLS:-10000}
 for a in $cmdline; do
 	case $a in
@@ -18,6 +20,7 @@ for a in $cmdline; do
 	mvm.guest-calls=*) GCALLS=${a#*=} ;;
 	mvm.bench-no-trace) NOTRACE=1 ;;
 	mvm.bench-no-emu) NOEMU=1 ;;
+	mvm.kmod-mode=*) KMODE=${a#*=} ;;
 	esac
 done
 backend=kmod
@@ -55,7 +58,12 @@ if [ "$backend" = kmod ] && [ -z "$NOTRACE" ] && [ -d $T/events/mvm/mvm_exit ]; 
 	traced=1
 fi
 t0=$(now)
-guest_boot guest 1800 /tmp/bench.sh --backend $backend --kernel /guest/vmlinuz \
+mode=
+if [ "$backend" = kmod ] && [ -n "$KMODE" ]; then
+	mode="--kmod-mode $KMODE"
+	backend=kmod-$KMODE
+fi
+guest_boot guest 3000 /tmp/bench.sh --backend ${backend%%-*} $mode --kernel /guest/vmlinuz \
 	--initrd /guest/bench.cpio.gz --mem $guest_mem
 echo "@@bench guest ($backend): boot to the shell $(cat /tmp/guest.boot 2>/dev/null) s, whole run $(secs $t0 $(now)) s, mvm status $(cat /tmp/guest.rc)"
 grep -a '^T:\(compute\|syscall\):' /tmp/guest.out | sed "s/^T:/@@bench guest ($backend): /"
