@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE	/* gettid */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -66,6 +67,22 @@ static void *map_aligned(size_t len, size_t align, int prot, void **map, size_t 
 	return (void *)(((uintptr_t)*map + align - 1) & ~(uintptr_t)(align - 1));
 }
 
+/* Whether the host CPU implements MIPS64 Release 2 (/proc/cpuinfo's isa). */
+static bool host_has_r2(void)
+{
+	char line[256];
+	bool r2 = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "isa", 3) && (strstr(line, "mips64r2") || strstr(line, "mips64r6")))
+			r2 = true;
+	fclose(f);
+	return r2;
+}
+
 /*
  * Patch mode: the commpage and the translation cache, shared with mvm.ko.
  * Both are 64 KiB aligned like their places in the guest-kernel address
@@ -98,6 +115,8 @@ static int patch_init(struct kmod_vcpu *k)
 	k->patcher = patcher__create(k->cpu, k->comm, k->code);
 	if (!k->patcher)
 		return -1;
+	if (!host_has_r2())
+		patcher__host_is_r1(k->patcher);
 	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT) > 0)
 		patcher__use_host_count(k->patcher);
 	else

@@ -156,6 +156,7 @@ struct patcher {
 	uint64_t invalidations_seen;
 	bool native_wrote;	/* patched code ran since the last index op */
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
+	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 };
 
@@ -255,19 +256,22 @@ static bool is_icache_op(uint32_t raw)
 static enum patch_class classify(const struct patcher *p, const struct insn *in)
 {
 	switch (in->op) {
-	case OP_NOP: case OP_SLL: case OP_SRL: case OP_ROTR: case OP_SRA:
-	case OP_SLLV: case OP_SRLV: case OP_ROTRV: case OP_SRAV:
+	case OP_ROTR: case OP_ROTRV: case OP_DROTR: case OP_DROTR32: case OP_DROTRV:
+		/* A Release 1 CPU runs these as plain right shifts, no trap. */
+		return p->host_r1 ? PC_STEP : PC_COPY;
+	case OP_NOP: case OP_SLL: case OP_SRL: case OP_SRA:
+	case OP_SLLV: case OP_SRLV: case OP_SRAV:
 	case OP_MOVZ: case OP_MOVN: case OP_SYNC:
 	case OP_MFHI: case OP_MTHI: case OP_MFLO: case OP_MTLO:
-	case OP_DSLLV: case OP_DSRLV: case OP_DROTRV: case OP_DSRAV:
+	case OP_DSLLV: case OP_DSRLV: case OP_DSRAV:
 	case OP_MULT: case OP_MULTU: case OP_DIV: case OP_DIVU:
 	case OP_DMULT: case OP_DMULTU: case OP_DDIV: case OP_DDIVU:
 	case OP_ADD: case OP_ADDU: case OP_SUB: case OP_SUBU: case OP_AND:
 	case OP_OR: case OP_XOR: case OP_NOR: case OP_SLT: case OP_SLTU:
 	case OP_DADD: case OP_DADDU: case OP_DSUB: case OP_DSUBU:
 	case OP_TGE: case OP_TGEU: case OP_TLT: case OP_TLTU: case OP_TEQ: case OP_TNE:
-	case OP_DSLL: case OP_DSRL: case OP_DROTR: case OP_DSRA:
-	case OP_DSLL32: case OP_DSRL32: case OP_DROTR32: case OP_DSRA32:
+	case OP_DSLL: case OP_DSRL: case OP_DSRA:
+	case OP_DSLL32: case OP_DSRL32: case OP_DSRA32:
 	case OP_TGEI: case OP_TGEIU: case OP_TLTI: case OP_TLTIU: case OP_TEQI: case OP_TNEI:
 	case OP_ADDI: case OP_ADDIU: case OP_SLTI: case OP_SLTIU:
 	case OP_ANDI: case OP_ORI: case OP_XORI: case OP_LUI:
@@ -1434,6 +1438,11 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 #endif
+
+void patcher__host_is_r1(struct patcher *p)
+{
+	p->host_r1 = true;
+}
 
 bool patcher__use_host_count(struct patcher *p)
 {

@@ -57,6 +57,12 @@ struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code);
  * Returns whether they do.
  */
 bool patcher__use_host_count(struct patcher *p);
+/*
+ * The host CPU is MIPS64 Release 1: Release 2 rotates (which it would run
+ * as plain shifts) go to the core; every other R2 instruction traps there
+ * and goes to the core anyway.
+ */
+void patcher__host_is_r1(struct patcher *p);
 void patcher__destroy(struct patcher *p);
 /*
  * The host address to enter for the guest kernel code at cpu->pc,
