@@ -255,9 +255,10 @@ static volatile int ticks, user_ticks;
  * leave it) a match that passes before the write is lost, as on any CPU,
  * and a period shorter than the handler leaves no time for the loop.
  */
+static u32 period = COUNT_TICKS;
+
 static void timer_rearm(void)
 {
-	static u32 period = COUNT_TICKS;
 	u32 cmp;
 
 	for (;;) {
@@ -271,6 +272,8 @@ static void timer_rearm(void)
 
 static bool tick_hook(struct frame *f, u64 cause)
 {
+	u32 c0 = count_now();
+
 	(void)f;
 	if (CA_EXC(cause) != 0)
 		return false;
@@ -278,6 +281,9 @@ static bool tick_hook(struct frame *f, u64 cause)
 	if ((u32)MFC0(C0_STATUS) & ST_KSU_MASK)
 		user_ticks++;
 	timer_rearm();
+	/* A period within 4x of the handler's own time leaves the loop none. */
+	if ((u32)(count_now() - c0) > period / 4)
+		period *= 2;
 	return true;
 }
 
