@@ -281,8 +281,11 @@ static bool tick_hook(struct frame *f, u64 cause)
 	if ((u32)MFC0(C0_STATUS) & ST_KSU_MASK)
 		user_ticks++;
 	timer_rearm();
-	/* A period within 4x of the handler's own time leaves the loop none. */
-	if ((u32)(count_now() - c0) > period / 4)
+	/*
+	 * A period within 4x of the handler's own time leaves the loop none;
+	 * past 10 ms the user loop could end before its first tick.
+	 */
+	if ((u32)(count_now() - c0) > period / 4 && period < 50 * COUNT_TICKS)
 		period *= 2;
 	return true;
 }
