@@ -990,34 +990,38 @@ static bool pick_scratch(struct patch_block *b, uint32_t named)
 	return b->nscratch == PATCH_NR_SCRATCH;
 }
 
+/* Room for one more pointer in a growing array; false when out of memory. */
+static bool reserve_one(struct patch_block ***array, uint32_t n, uint32_t *cap,
+			uint32_t first)
+{
+	struct patch_block **grown;
+	uint32_t c;
+
+	if (n < *cap)
+		return true;
+	c = *cap ? 2 * *cap : first;
+	grown = realloc(*array, c * sizeof(*grown));
+	if (!grown)
+		return false;
+	*array = grown;
+	*cap = c;
+	return true;
+}
+
 static bool add_block(struct patcher *p, struct patch_block *b)
 {
-	if (p->nblocks == p->cap_blocks) {
-		uint32_t cap = p->cap_blocks ? 2 * p->cap_blocks : 1024;
-		struct patch_block **n = realloc(p->blocks, cap * sizeof(*n));
-
-		if (!n)
-			return false;
-		p->blocks = n;
-		p->cap_blocks = cap;
-	}
+	/* Room first: a block half linked in when memory ran out would dangle. */
+	if (!reserve_one(&p->blocks, p->nblocks, &p->cap_blocks, 1024) ||
+	    (b->straddles &&
+	     !reserve_one(&p->straddlers, p->nstraddlers, &p->cap_straddlers, 64)))
+		return false;
 	p->blocks[p->nblocks++] = b;
 	b->next = p->hash[hash_pc(b->guest_pc)];
 	p->hash[hash_pc(b->guest_pc)] = b;
 	b->page_next = p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH];
 	p->pages[(b->guest_pa >> PAGE_SHIFT) % PATCH_PAGE_HASH] = b;
-	if (b->straddles) {
-		if (p->nstraddlers == p->cap_straddlers) {
-			uint32_t cap = p->cap_straddlers ? 2 * p->cap_straddlers : 64;
-			struct patch_block **n = realloc(p->straddlers, cap * sizeof(*n));
-
-			if (!n)
-				return false;
-			p->straddlers = n;
-			p->cap_straddlers = cap;
-		}
+	if (b->straddles)
 		p->straddlers[p->nstraddlers++] = b;
-	}
 	jump_set(p, b);
 	return true;
 }
