@@ -16,7 +16,6 @@ const char *bm_name = "dma";
 #define RING_PA		0x01500000ULL
 #define REQ_PA		0x01502000ULL
 #define QSIZE		8
-#define COUNT_HZ	100000000u
 
 enum {
 	MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, DEV_FEATURES = 0x010,
@@ -98,7 +97,7 @@ static int blk_read0(u64 pa)
 	asm volatile("sync" ::: "memory");
 	wr(QUEUE_NOTIFY, 0);
 	c0 = count_now();
-	while (used[1] == seen && count_now() - c0 < COUNT_HZ)
+	while (used[1] == seen && count_now() - c0 < count_hz)
 		;
 	return used[1] == seen ? -1 : *status;
 }
@@ -142,7 +141,7 @@ void bm_main(void)
 		check_eq(rd(INT_STATUS) & 1, 1, "InterruptStatus: used buffer notification");
 		check_true(lines != 0, "completion raises a virtio line (Cause.IP4-6 = 0x%x)", lines >> 8);
 		wr(INT_ACK, rd(INT_STATUS));
-		while ((MFC0(C0_CAUSE) & lines) && count_now() - c0 < COUNT_HZ / 10)
+		while ((MFC0(C0_CAUSE) & lines) && count_now() - c0 < count_hz / 10)
 			;
 		check_eq(MFC0(C0_CAUSE) & lines, 0, "InterruptACK drops the line (level-triggered)");
 	}

@@ -17,8 +17,6 @@ u64 e_llsc_eret(u64 addr);
 void e_eret_irq(void);
 extern char e_eret_irq_at[];
 
-/* Count runs at CPU_COUNT_HZ (vmm/cpu.h: half the 200 MHz CPU clock in the DTB). */
-#define COUNT_HZ	100000000ULL
 #define RTC		0xffffffffbe002000ULL	/* goldfish RTC at 0x1e002000 */
 
 static volatile int irqs;
@@ -90,7 +88,7 @@ static void test_count(void)
 	c0 = count_now();
 	do
 		t1 = rtc_ns();
-	while (t1 - t0 < 200000000ULL && count_now() - c0 < COUNT_HZ * 4);	/* 200 ms */
+	while (t1 - t0 < 200000000ULL && count_now() - c0 < count_hz * 4);	/* 200 ms */
 	c1 = count_now();
 	t1 = rtc_ns();
 	if (!check_true(t1 - t0 >= 200000000ULL, "RTC advances by 200 ms within 4 s of Count"))
@@ -98,9 +96,9 @@ static void test_count(void)
 	{
 		u64 hz = (u64)(c1 - c0) * 1000000000ULL / (t1 - t0 ? t1 - t0 : 1);
 
-		check_true(hz > COUNT_HZ * 9 / 10 && hz < COUNT_HZ * 11 / 10,
-			   "Count runs at %lu Hz in real time (measured %lu Hz against the RTC)",
-			   COUNT_HZ, hz);
+		check_true(hz > count_hz * 9 / 10 && hz < count_hz * 11 / 10,
+			   "Count runs at the DTB's %lu Hz in real time (measured %lu Hz against the RTC)",
+			   count_hz, hz);
 	}
 }
 
@@ -143,7 +141,7 @@ static void test_compare(void)
 	cmp = arm_compare_cause(20000, &cause);		/* 0.2 ms */
 	check_eq(cause & (CA_TI | CA_IP(7)), 0, "Compare written: Cause.TI and IP7 clear");
 	c0 = count_now();
-	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < COUNT_HZ)
+	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < count_hz)
 		;
 	check_eq(MFC0(C0_CAUSE) & (CA_TI | CA_IP(7)), CA_TI | CA_IP(7),
 		 "Compare match sets Cause.TI and IP7");
@@ -162,7 +160,7 @@ static void timer_irq(const char *name, bool iv, int vec)
 	MTC0(C0_CAUSE, iv ? CA_IV : 0);
 	arm_compare(10000);
 	set_status(0, ST_IM(7) | ST_IE);
-	if (!check_true(wait_irq(COUNT_HZ), "%s: timer interrupt delivered", name)) {
+	if (!check_true(wait_irq(count_hz), "%s: timer interrupt delivered", name)) {
 		set_status(ST_IE | ST_IM_ALL, 0);
 		return;
 	}
@@ -187,7 +185,7 @@ static void test_timer_irq(void)
 	arm_compare(1000);
 	set_status(ST_IM(7), ST_IE);
 	c0 = count_now();
-	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < COUNT_HZ)
+	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < count_hz)
 		;
 	check_eq(MFC0(C0_CAUSE) & CA_TI, CA_TI, "IE = 1, IM7 = 0: Cause.TI set");
 	check_eq(irqs, 0, "IE = 1, IM7 = 0: no interrupt");
@@ -205,12 +203,12 @@ static void test_timer_irq(void)
 	/* wait sleeps until the interrupt */
 	exc_reset();
 	irqs = 0;
-	MTC0(C0_COMPARE, count_now() + COUNT_HZ / 100);	/* 10 ms */
+	MTC0(C0_COMPARE, count_now() + count_hz / 100);	/* 10 ms */
 	set_status(0, ST_IM(7) | ST_IE);
 	c0 = count_now();
 	asm volatile("wait" ::: "memory");
 	check_eq(irqs, 1, "wait with IE = 1 returns after the timer interrupt");
-	check_true(count_now() - c0 >= COUNT_HZ / 100 - 1000, "... and not before the match");
+	check_true(count_now() - c0 >= count_hz / 100 - 1000, "... and not before the match");
 	set_status(ST_IE | ST_IM_ALL, 0);
 	irq_hook = NULL;
 
@@ -226,11 +224,11 @@ static void test_timer_irq(void)
 	}
 	exc_reset();
 	irqs = 0;
-	MTC0(C0_COMPARE, count_now() + COUNT_HZ / 100);	/* 10 ms */
+	MTC0(C0_COMPARE, count_now() + count_hz / 100);	/* 10 ms */
 	set_status(ST_IE, ST_IM(7));
 	c0 = count_now();
 	asm volatile("wait" ::: "memory");
-	check_true(count_now() - c0 >= COUNT_HZ / 100 - 1000,
+	check_true(count_now() - c0 >= count_hz / 100 - 1000,
 		   "wait with IE = 0, IM7 = 1 sleeps until the timer match");
 	check_eq(MFC0(C0_CAUSE) & CA_TI, CA_TI, "... and returns with Cause.TI set");
 	check_eq(exc_n, 0, "... without taking the interrupt");
@@ -251,7 +249,7 @@ static void test_uart_line(void)
 	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "UART interrupts off: Cause.IP2 clear");
 	*ier = 0x02;					/* THR empty interrupt */
 	c0 = count_now();
-	while (!(MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < COUNT_HZ / 10)
+	while (!(MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < count_hz / 10)
 		;
 	check_eq(MFC0(C0_CAUSE) & CA_IP(2), CA_IP(2), "UART THRE interrupt enabled: Cause.IP2 set");
 	exc_reset();
@@ -263,7 +261,7 @@ static void test_uart_line(void)
 	set_status(ST_IE | ST_IM_ALL, 0);
 	*ier = 0;
 	c0 = count_now();
-	while ((MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < COUNT_HZ / 10)
+	while ((MFC0(C0_CAUSE) & CA_IP(2)) && count_now() - c0 < count_hz / 10)
 		;
 	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "UART interrupt disabled: Cause.IP2 drops (level)");
 #endif

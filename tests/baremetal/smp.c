@@ -13,7 +13,6 @@ const char *bm_name = "smp";
 #define GCR_CL_OTHER		0x2018
 #define GCR_CO_RESET_RELEASE	0x4000
 #define GCR_CO_RESET_BASE	0x4020
-#define COUNT_HZ		100000000u
 #define N_INC			200000
 
 extern char sec_entry[];
@@ -122,7 +121,7 @@ void bm_main(void)
 	wr32(gcr + GCR_CO_RESET_BASE, (u32)KSEG1(PHYS(sec_entry)));
 	before = count_now();
 	wr32(gcr + GCR_CO_RESET_RELEASE, 0);
-	if (!check_true(wait_flag(&sec_started, COUNT_HZ), "core 1 released from reset runs its entry"))
+	if (!check_true(wait_flag(&sec_started, count_hz), "core 1 released from reset runs its entry"))
 		return;
 	after = count_now();
 	check_eq(sec_cpunum, 1, "CPU 1: rdhwr $0 (CPUNum) = 1");
@@ -133,16 +132,16 @@ void bm_main(void)
 	sec_go = 1;
 	for (i = 0; i < N_INC; i++)
 		atomic_inc(&counter);
-	wait_flag(&sec_done, COUNT_HZ * 10);
+	wait_flag(&sec_done, count_hz * 10);
 	check_eq(counter, 2 * N_INC, "ll/sc increments from two CPUs: none lost");
 
 	/* CPU 1 is calling shared_fn in a loop: patch it from CPU 0 */
 	c0 = count_now();
-	while (sec_calls < 10 && count_now() - c0 < COUNT_HZ)
+	while (sec_calls < 10 && count_now() - c0 < count_hz)
 		;
 	wr32((u64)(uintptr_t)shared_fn, 0x24020042);	/* li v0, 0x42 */
 	asm volatile("synci 0(%0); sync" :: "r"(shared_fn) : "memory");
-	check_true(wait_flag(&sec_seen_new, COUNT_HZ * 2) && sec_seen_new == 0x42,
+	check_true(wait_flag(&sec_seen_new, count_hz * 2) && sec_seen_new == 0x42,
 		   "code patched on CPU 0 runs on CPU 1 (after %lu calls of the old code)", sec_calls);
 
 	/* IPI: GIC shared interrupt IPI, edge, pin 0 (IP2), routed to VP 1 only */
@@ -156,8 +155,8 @@ void bm_main(void)
 	wr32(gic_base + GIC_SH_SMASK + 4 * (IPI / 32), 1u << (IPI % 32));
 	ipi_armed = 1;
 	wr32(gic_base + GIC_SH_WEDGE, 0x80000000u | IPI);
-	check_true(wait_flag(&ipi_seen, COUNT_HZ), "IPI via GIC WEDGE raises Cause.IP2 on CPU 1");
+	check_true(wait_flag(&ipi_seen, count_hz), "IPI via GIC WEDGE raises Cause.IP2 on CPU 1");
 	check_eq(MFC0(C0_CAUSE) & CA_IP(2), 0, "... and not on CPU 0");
-	check_true(wait_flag(&ipi_cleared, COUNT_HZ), "clearing the WEDGE drops CPU 1's IP2");
+	check_true(wait_flag(&ipi_cleared, count_hz), "clearing the WEDGE drops CPU 1's IP2");
 	wr32(gic_base + GIC_SH_RMASK + 4 * (IPI / 32), 1u << (IPI % 32));
 }

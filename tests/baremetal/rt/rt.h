@@ -81,6 +81,8 @@ static inline u32 rd32(u64 addr) { return *(volatile u32 *)(uintptr_t)addr; }
 static inline u64 rd64(u64 addr) { return *(volatile u64 *)(uintptr_t)addr; }
 static inline void wr32(u64 addr, u32 v) { *(volatile u32 *)(uintptr_t)addr = v; }
 static inline void wr64(u64 addr, u64 v) { *(volatile u64 *)(uintptr_t)addr = v; }
+/* Count's rate from the DTB's cpu-clock (half its frequency), 100 MHz without one. */
+extern u64 count_hz;
 static inline u32 count_now(void) { return (u32)MFC0(C0_COUNT); }
 
 /* Output */

@@ -33,7 +33,7 @@ _start:
 	addiu	t0, t0, %lo(vectors_a)
 	mtc0	t0, $15, 1		/* EBase */
 	ehb
-	jal	bm_entry
+	jal	bm_entry		/* a0, a1: the boot arguments, as given */
 	nop
 3:	b	3b
 	nop
