@@ -3,10 +3,9 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_kmod.h"
 #include "cpu.h"
 #include "log.h"
-
-#define MVM_DEVICE "/dev/mvm"
 
 /* Backends this VMM has, in the order `auto` prefers them. */
 static const struct backend *const backends[] = {

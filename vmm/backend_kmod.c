@@ -34,7 +34,6 @@
 #include "device.h"
 #include "log.h"
 
-#define MVM_DEVICE	"/dev/mvm"
 #define KVA_TO_PA_MASK	0x1fffffffULL
 
 /* A guest can repeat a bad access forever: say it once. */
@@ -166,6 +165,11 @@ static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)
 		return -1;
 	}
 	return 0;
+}
+
+static int kmod__configure(const struct vm_config *cfg)
+{
+	return kmod_split__configure(cfg);
 }
 
 static int kmod__init(struct board *board, const struct vm_config *cfg)
@@ -450,6 +454,7 @@ static void kmod__exit(struct board *board)
 const struct backend backend_kmod = {
 	.name = "kmod",
 	.available = kmod__available,
+	.configure = kmod__configure,
 	.init = kmod__init,
 	.run = kmod__run,
 	.exit = kmod__exit,

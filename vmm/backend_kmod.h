@@ -18,6 +18,8 @@
 #include "board.h"
 #include "cpu.h"
 
+#define MVM_DEVICE	"/dev/mvm"
+
 struct kmod_vcpu {
 	struct board *board;
 	struct cpu *cpu;
@@ -50,6 +52,10 @@ struct kmod_vcpu {
 	size_t comm_map_len, code_map_len;
 	uint64_t stat_kernel_entries;
 	uint64_t stat_exits[MVM_EXIT_EXCEPTION + 1];
+	/* MVM_PATCH_PROFILE: where the time goes, reported every few seconds */
+	bool report;
+	uint64_t report_at, native_ns[2];	/* [kernel_mode] */
+	uint64_t report_refills, report_entries;
 };
 
 /* Set by a split-mode vCPU thread: its SIGUSR1 sets immediate_exit there. */
@@ -59,6 +65,7 @@ extern __thread struct mvm_run *kmod__thread_run;
 void kmod__mmio_exit(struct kmod_vcpu *k);
 
 /* kmod_split.c */
+int kmod_split__configure(const struct vm_config *cfg);
 int kmod_split__init_vcpu(struct kmod_vcpu *k);
 void *kmod_split__vcpu_thread(void *arg);
 void kmod_split__exit_vcpu(struct kmod_vcpu *k);

@@ -15,8 +15,10 @@
  */
 #define _GNU_SOURCE	/* gettid */
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -25,6 +27,7 @@
 #include "backend.h"
 #include "backend_kmod.h"
 #include "device.h"
+#include "host_clock.h"
 #include "log.h"
 #include "patch.h"
 
@@ -84,6 +87,29 @@ static bool host_has_r2(void)
 }
 
 /*
+ * Patch mode on a Release 2 host whose module lets patched code read Count:
+ * the host's Count becomes the guest's clock, so patched code reads Count
+ * natively (Documentation/patching.md, "Count").
+ */
+int kmod_split__configure(const struct vm_config *cfg)
+{
+	int fd, cap;
+
+	if (!cfg->kmod_patch || cfg->kmod_flat || !host_has_r2())
+		return 0;
+	fd = open(MVM_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* the backend's init says why */
+	cap = ioctl(fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT);
+	close(fd);
+	if (cap <= 0)
+		pr_info("kmod: mvm.ko gives patched code no host Count (MVM_CAP_GUEST_KERNEL_COUNT): guest Count reads stay with the core");
+	else
+		host_clock__install();
+	return 0;
+}
+
+/*
  * Patch mode: the commpage and the translation cache, shared with mvm.ko.
  * Both are 64 KiB aligned like their places in the guest-kernel address
  * space, so the VMM's and the module's mappings of a line share a cache
@@ -113,15 +139,14 @@ static int patch_init(struct kmod_vcpu *k)
 	memset(k->comm, 0, PATCH_COMM_SIZE);
 	memset(k->code, 0, PATCH_CODE_BUF_SIZE);
 	k->patcher = patcher__create(k->cpu, k->comm, k->code);
+	k->report = getenv("MVM_PATCH_PROFILE");
+	k->report_at = host_clock__mono_ns();
 	if (!k->patcher)
 		return -1;
 	if (!host_has_r2())
 		patcher__host_is_r1(k->patcher);
-	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT) > 0)
+	if (host_clock__installed())
 		patcher__use_host_count(k->patcher);
-	else
-		pr_info("kmod: vCPU %d: mvm.ko gives patched code no host Count (MVM_CAP_GUEST_KERNEL_COUNT): guest Count reads stay with the core",
-			k->id);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
 	cap.args[2] = PATCH_CODE_BUF_SIZE;
@@ -314,12 +339,45 @@ static int sync_from_module(struct kmod_vcpu *k)
  * immediate_exit in the handler; one that came before immediate_exit was
  * cleared is seen by the second look at the timer and the lines here.
  */
+static uint64_t one_reg(struct kmod_vcpu *k, uint64_t id)
+{
+	uint64_t v = 0;
+	struct mvm_one_reg r = { .id = id, .addr = (uintptr_t)&v };
+
+	ioctl(k->vcpu_fd, MVM_GET_ONE_REG, &r);
+	return v;
+}
+
+#define REPORT_EVERY_NS		10000000000ull
+
+/* MVM_PATCH_PROFILE: the share of time spent natively, and the module's refills. */
+static void report(struct kmod_vcpu *k)
+{
+	uint64_t now = host_clock__mono_ns(), span = now - k->report_at, refills;
+
+	if (span < REPORT_EVERY_NS)
+		return;
+	refills = one_reg(k, MVM_REG_STAT_REFILLS);
+	fprintf(stderr, "kmod: vCPU %d, last %llu ms: %.1f%% kernel, %.1f%% user natively; %llu kernel runs, %llu refills in mvm.ko\n",
+		k->id, (unsigned long long)(span / 1000000),
+		100.0 * (double)k->native_ns[1] / (double)span,
+		100.0 * (double)k->native_ns[0] / (double)span,
+		(unsigned long long)(k->stat_kernel_entries - k->report_entries),
+		(unsigned long long)(refills - k->report_refills));
+	k->report_at = now;
+	k->native_ns[0] = k->native_ns[1] = 0;
+	k->report_refills = refills;
+	k->report_entries = k->stat_kernel_entries;
+}
+
 static int run_native(struct kmod_vcpu *k)
 {
 	struct cpu *cpu = k->cpu;
 	int ret = 0;
 
 	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	uint64_t t0 = k->report ? host_clock__mono_ns() : 0;
+
 	atomic_store(&k->native, true);
 	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq) ||
 	    !(k->run->kernel_mode ? cpu__native_kernel_ready(cpu) :
@@ -329,6 +387,8 @@ static int run_native(struct kmod_vcpu *k)
 		pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
 		ret = -1;
 	}
+	if (k->report)
+		k->native_ns[!!k->run->kernel_mode] += host_clock__mono_ns() - t0;
 	atomic_store(&k->native, false);
 	k->stat_entries++;
 	return ret;
@@ -480,6 +540,8 @@ static int run_kernel_mode(struct kmod_vcpu *k)
 	       cpu__native_kernel_ready(cpu)) {
 		uint64_t host = patcher__enter(k->patcher);
 
+		if (k->report)
+			report(k);
 		if (!host) {
 			patcher__step(k->patcher);
 			continue;

@@ -24,10 +24,27 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t host_time_ticks(void)
+{
+	return host_ns() / (1000000000ull / CPU_COUNT_HZ);
+}
+
+static struct cpu_clock guest_clock = { CPU_COUNT_HZ, host_time_ticks };
+
+void cpu__set_clock(const struct cpu_clock *clock)
+{
+	guest_clock = *clock;
+}
+
+uint64_t cpu__count_hz(void)
+{
+	return guest_clock.hz;
+}
+
 uint64_t cpu__host_count(struct cpu *cpu)
 {
 	(void)cpu;
-	return host_ns() / (1000000000ull / CPU_COUNT_HZ);
+	return guest_clock.ticks();
 }
 
 uint32_t cpu__count(struct cpu *cpu)
@@ -270,7 +287,7 @@ uint64_t cpu__ns_until_timer(struct cpu *cpu)
 {
 	uint32_t ticks = (uint32_t)cpu->cp0.compare - cpu__count(cpu);
 
-	return (uint64_t)ticks * (1000000000ull / CPU_COUNT_HZ);
+	return (uint64_t)ticks * 1000000000ull / guest_clock.hz;
 }
 
 /* WAIT: sleep until an interrupt that Status.IM lets through is pending. */

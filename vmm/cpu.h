@@ -17,9 +17,12 @@
 #define CPU_TLB_ENTRIES		64
 #define CPU_SEGBITS		40
 #define CPU_PABITS		36
-/* The DTB advertises CPU_CLOCK_HZ; Count runs at half of it, as the kernel expects. */
-#define CPU_CLOCK_HZ		200000000ULL
-#define CPU_COUNT_HZ		(CPU_CLOCK_HZ / 2)
+/*
+ * Count runs at CPU_COUNT_HZ from host time unless a backend gives the
+ * guest another clock (cpu__set_clock); the DTB advertises a CPU clock of
+ * twice the Count rate, as the kernel expects.
+ */
+#define CPU_COUNT_HZ		100000000ULL
 
 /* Cause.ExcCode values */
 enum exc_code {
@@ -163,6 +166,17 @@ void cpu__set_irq(struct cpu *cpu, int ip, bool level);
 void cpu__kick(struct cpu *cpu);
 /* Read the 64-bit Count register as the guest would see it. */
 uint32_t cpu__count(struct cpu *cpu);
+
+/*
+ * The source of every vCPU's Count: ticks() at hz, monotonic, safe from any
+ * thread. Set before the board exists (the DTB carries the rate), once.
+ */
+struct cpu_clock {
+	uint64_t hz;
+	uint64_t (*ticks)(void);
+};
+void cpu__set_clock(const struct cpu_clock *clock);
+uint64_t cpu__count_hz(void);
 /*
  * Split execution. cpu__native_user_ready(): may the guest's user mode run
  * natively now? It polls the timer and the interrupt lines first; false

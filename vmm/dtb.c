@@ -70,7 +70,8 @@ static int dtb__cpu_clock(void *fdt)
 
 	ret = ret ?: fdt_property_string(fdt, "compatible", "fixed-clock");
 	ret = ret ?: fdt_property_u32(fdt, "#clock-cells", 0);
-	ret = ret ?: fdt_property_u32(fdt, "clock-frequency", CPU_CLOCK_HZ);
+	ret = ret ?: fdt_property_u32(fdt, "clock-frequency",
+					     (uint32_t)(2 * cpu__count_hz()));
 	ret = ret ?: fdt_property_string(fdt, "clock-output-names", "cpu");
 	ret = ret ?: fdt_property_u32(fdt, "phandle", DTB_PHANDLE_CPU_CLOCK);
 	return ret ?: fdt_end_node(fdt);

@@ -35,7 +35,7 @@ static int vm__run(const struct vm_config *cfg)
 	enum board_state state;
 	struct board *board;
 
-	if (!backend)
+	if (!backend || (backend->configure && backend->configure(cfg)))
 		return MVM_EXIT_ERROR;
 	board = board__create(cfg);
 	if (!board)

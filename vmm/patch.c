@@ -96,6 +96,7 @@ enum patch_class {
 	PC_CP0_WRITE,		/* mtc0/dmtc0 to the commpage */
 	PC_DI, PC_EI,
 	PC_ICACHE_HIT,		/* cache Hit_*_I, synci: a no-op unless on code */
+	PC_ICACHE_INDEX,	/* cache Index_*_I: a no-op right after a flush */
 	PC_COUNT,		/* mfc0 Count: the host's Count plus an offset */
 	PC_BRANCH,		/* conditional, PC-relative */
 	PC_JUMP,		/* j, jal */
@@ -155,6 +156,7 @@ struct patcher {
 	uint32_t nblocks, cap_blocks;
 	uint64_t invalidations_seen;
 	bool native_wrote;	/* patched code ran since the last index op */
+	bool index_flushed;	/* an index op flushed since the last entry */
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
@@ -288,8 +290,7 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 	case OP_CACHE:
 		if (!is_icache_op(in->raw))
 			return PC_DROP;
-		/* Index ops name no address: the core flushes everything. */
-		return ((in->raw >> 18) & 7) >= 4 ? PC_ICACHE_HIT : PC_STEP;
+		return ((in->raw >> 18) & 7) >= 4 ? PC_ICACHE_HIT : PC_ICACHE_INDEX;
 	case OP_SYNCI:
 		return PC_ICACHE_HIT;
 	case OP_LDL: case OP_LDR: case OP_LB: case OP_LH: case OP_LWL: case OP_LW:
@@ -590,6 +591,28 @@ static void emit_icache_hit(struct emitter *e, const struct insn *in)
 	patch_branch(e, skip, e->n);
 }
 
+/*
+ * cache Index_*_I names no address: the guest invalidates the whole
+ * I-cache, a line at a time. The first op of such a blast leaves the block
+ * and every translation goes (patcher__step); until the next exit the
+ * commpage says nothing has been translated from memory older than that
+ * flush, and the rest of the blast runs as native no-ops.
+ */
+static void emit_icache_index(struct emitter *e)
+{
+	unsigned int s = e->b->scratch[0];
+	uint32_t skip;
+
+	emit(e, H_LW(s, PATCH_COMM_FLUSHED, 0));
+	skip = e->n;
+	emit(e, H_BNE(s, 0, 0));
+	emit(e, H_NOP);
+	emit(e, H_BEQ(0, 0, 0));
+	side_exit(e, e->pc_now, true);
+	emit(e, H_NOP);
+	patch_branch(e, skip, e->n);
+}
+
 /* mfc0 rt, Count: rdhwr $2 is the host's Count, at the guest's rate. */
 static void emit_count(struct emitter *e, const struct insn *in)
 {
@@ -693,6 +716,9 @@ static void emit_one(struct emitter *e, const struct insn *in, enum patch_class 
 		break;
 	case PC_ICACHE_HIT:
 		emit_icache_hit(e, in);
+		break;
+	case PC_ICACHE_INDEX:
+		emit_icache_index(e);
 		break;
 	case PC_COUNT:
 		emit_count(e, in);
@@ -1064,6 +1090,7 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 {
 	uint64_t page_end = (pa | (PAGE_SIZE - 1)) + 1;
 	unsigned int sides = 0;
+	bool index_op = false;
 
 	s->n = 0;
 	s->ends_in_branch = false;
@@ -1078,6 +1105,10 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		c = classify(p, in);
 		if ((in->op == OP_LL || in->op == OP_LLD) && ll_needs_core(p, pa + 4 * s->n))
 			c = PC_STEP;
+		/* past the block's first index op, the next ones change nothing */
+		if (c == PC_ICACHE_INDEX && index_op)
+			c = PC_DROP;
+		index_op |= c == PC_ICACHE_INDEX;
 		named = s->named | regs_named(in, c);
 		if (c == PC_BRANCH || c == PC_JUMP || c == PC_JUMP_REG) {
 			struct insn *ds = &s->in[s->n + 1];
@@ -1109,7 +1140,8 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		}
 		if (c == PC_STEP || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
-		if ((c == PC_EI || c == PC_ICACHE_HIT || is_linked(in)) &&
+		if ((c == PC_EI || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
+		     is_linked(in)) &&
 		    ++sides > PATCH_MAX_SIDE / 2)
 			return;
 		s->cls[s->n++] = c;
@@ -1415,67 +1447,28 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 	return true;
 }
 
-/* The host's Count as patched code reads it (rdhwr $2), 0 elsewhere. */
-static uint32_t host_count_now(void)
-{
-#if defined(__mips__)
-	uint32_t cc;
-
-	__asm__ volatile(".set push\n\t.set mips32r2\n\trdhwr %0, $2\n\t.set pop" : "=r"(cc));
-	return cc;
-#else
-	return 0;
-#endif
-}
-
-/*
- * The host's Count runs at the guest's rate (QEMU's malta: 100 MHz, as
- * CPU_COUNT_HZ) within 1 %: measured over 20 ms against CLOCK_MONOTONIC.
- * Otherwise guest Count reads stay with the core.
- */
-#if defined(__mips__)
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-#endif
-
 void patcher__host_is_r1(struct patcher *p)
 {
 	p->host_r1 = true;
 }
 
-bool patcher__use_host_count(struct patcher *p)
+void patcher__use_host_count(struct patcher *p)
 {
-#if defined(__mips__)
-	struct timespec pause = { 0, 20000000 };
-	uint64_t ns0, ns1, hz;
-	uint32_t cc0, cc1;
-
-	ns0 = mono_ns();
-	cc0 = host_count_now();
-	nanosleep(&pause, NULL);
-	ns1 = mono_ns();
-	cc1 = host_count_now();
-	hz = (uint64_t)(uint32_t)(cc1 - cc0) * 1000000000ull / (ns1 - ns0 ? ns1 - ns0 : 1);
-	p->host_count = hz > CPU_COUNT_HZ * 99 / 100 && hz < CPU_COUNT_HZ * 101 / 100;
-	pr_info("patch: host Count at %llu Hz: guest Count reads %s", (unsigned long long)hz,
-		p->host_count ? "run natively" : "stay with the core");
-#else
-	p->host_count = false;
-#endif
-	return p->host_count;
+	p->host_count = true;
 }
 
 void patcher__sync_in(struct patcher *p)
 {
 	struct cpu *cpu = p->cpu;
 
+	/*
+	 * Count = the host's + count_offset exactly: an offset taken from two
+	 * reads a few ticks apart would let Count step back across an entry.
+	 */
 	if (p->host_count)
-		*comm64(p, PATCH_COMM_COUNT) = (uint32_t)(cpu__count(cpu) - host_count_now());
+		*comm64(p, PATCH_COMM_COUNT) = (uint32_t)cpu->cp0.count_offset;
+	*comm64(p, PATCH_COMM_FLUSHED) = p->index_flushed;
+	p->index_flushed = false;
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
@@ -1539,6 +1532,7 @@ void patcher__step(struct patcher *p)
 	if (is_index_op(&in)) {
 		if (p->nblocks)
 			patcher__flush(p);
+		p->index_flushed = true;
 		if (p->native_wrote)
 			code_cache__invalidate(cpu->bus, 0, cpu->bus->ram_size);
 		p->native_wrote = false;

@@ -21,6 +21,7 @@
 #define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
 #define PATCH_COMM_COUNT	0x1848	/* guest Count - host Count (rdhwr $2) */
+#define PATCH_COMM_FLUSHED	0x1850	/* nonzero: an index op flushed everything */
 #define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
 #define PATCH_COMM_CODEMAP	0x2000	/* bit n: guest physical page n has code */
 #define PATCH_CODEMAP_BYTES	0x4000	/* so pages of the first 512 MiB */
@@ -52,11 +53,11 @@ struct patch_resume {
  */
 struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code);
 /*
- * The module lets patched code read the host's Count (rdhwr $2): guest
- * Count reads run natively when the host's Count runs at the guest's rate.
- * Returns whether they do.
+ * The module lets patched code read the host's Count (rdhwr $2) and the
+ * host's Count is the guest's clock (host_clock.h): guest Count reads run
+ * natively, as rdhwr $2 plus an offset.
  */
-bool patcher__use_host_count(struct patcher *p);
+void patcher__use_host_count(struct patcher *p);
 /*
  * The host CPU is MIPS64 Release 1: Release 2 rotates (which it would run
  * as plain shifts) go to the core; every other R2 instruction traps there

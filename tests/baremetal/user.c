@@ -286,7 +286,7 @@ static bool tick_hook(struct frame *f, u64 cause)
 	 * (and a handler slower than the period never returns to it); the
 	 * loops below repeat until a tick lands in them, however long it is.
 	 */
-	if ((u32)(count_now() - c0) > period / 4)
+	if ((u32)(count_now() - c0) > period / 4 && period < (1u << 30))
 		period *= 2;
 	return true;
 }
