@@ -54,6 +54,7 @@ struct mvm_ctx {
 extern const char mvm_vectors_start[], mvm_vectors_end[];
 extern const char mvm_enter_guest[];
 extern const char mvm_tlb_invalidate[];
+extern const char mvm_tlb_write[];
 #endif
 
 #endif /* MVM_CTX_H */

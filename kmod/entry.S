@@ -255,5 +255,39 @@ mvm_tlb_invalidate:
 	jr	ra
 	 nop
 
+/*
+ * void mvm_tlb_write(unsigned long entryhi, unsigned long lo0,
+ *		      unsigned long lo1, unsigned long pagemask)
+ * Called through CKSEG0 with interrupts off: writes the entry over the one
+ * that matches @entryhi, else over a random one. Unmapped code: a TLB
+ * refill between setting PageMask and restoring it (the write may evict the
+ * entry of the code running it) would give a kernel page @pagemask's size.
+ */
+	.globl	mvm_tlb_write
+mvm_tlb_write:
+	dmfc0	t0, CP0_ENTRYHI
+	mfc0	t1, CP0_PAGEMASK
+	dmtc0	a0, CP0_ENTRYHI
+	ehb
+	tlbp
+	ehb
+	mfc0	t2, CP0_INDEX
+	dmtc0	a1, CP0_ENTRYLO0
+	dmtc0	a2, CP0_ENTRYLO1
+	mtc0	a3, CP0_PAGEMASK
+	ehb
+	bltz	t2, 1f
+	 nop
+	tlbwi
+	b	2f
+	 nop
+1:	tlbwr
+2:	ehb
+	dmtc0	t0, CP0_ENTRYHI
+	mtc0	t1, CP0_PAGEMASK
+	ehb
+	jr	ra
+	 nop
+
 	.globl	mvm_vectors_end
 mvm_vectors_end:

@@ -30,6 +30,8 @@ struct mvm_vm {
 	struct rw_semaphore slots_sem;
 	struct mvm_memslot slots[MVM_MAX_MEMSLOTS];
 	struct xarray pins;	/* gfn -> pinned struct page */
+	/* 2 MiB guest-physical region -> value: its first pfn + 1, or 0 */
+	struct xarray huge;
 	u64 mmu_gen;		/* bumped when guest TLB entries go stale */
 	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];
 	u32 irq_lines;		/* raised lines, bit n = Cause.IP(n+2) */
@@ -41,7 +43,16 @@ struct mvm_pending_tlb {
 	struct mm_struct *mm;	/* the address space it was resolved for */
 	u64 entryhi;		/* VPN2, ASID added at entry */
 	u64 entrylo[2];
+	u64 pagemask;
 };
+
+/*
+ * Guest kernel mode maps 2 MiB of guest RAM or of the translation cache
+ * with one host TLB entry (two 1 MiB pages) when one transparent huge page
+ * backs it all.
+ */
+#define MVM_HUGE_SIZE		SZ_2M
+#define MVM_HUGE_PAGES		(MVM_HUGE_SIZE >> PAGE_SHIFT)
 
 /* An MMIO load waiting for its data (run->mmio.data) at the next MVM_RUN. */
 struct mvm_mmio_pending {
@@ -67,6 +78,8 @@ struct mvm_gk {
 	u64 comm_uaddr, code_uaddr, code_size;
 	struct page *comm[MVM_GK_COMM_SIZE / 4096];
 	struct page **code;	/* code_size / PAGE_SIZE pages */
+	/* per whole 2 MiB of the cache: its first pfn + 1 if one huge page, or 0 */
+	unsigned long *code_huge;
 };
 
 struct mvm_vcpu {
@@ -110,6 +123,9 @@ long mvm_dev_create_vm(unsigned long type);
 void mvm_vm_put(struct mvm_vm *vm);
 int mvm_vm_pin_gpa(struct mvm_vm *vm, u64 gpa, bool write, unsigned long *pfn,
 		   bool *writable);
+bool mvm_vm_pin_huge(struct mvm_vm *vm, u64 gpa, unsigned long *pfn,
+		     bool *writable);
+unsigned long mvm_pages_huge(struct page **pages);
 bool mvm_vm_gpa_is_ram(struct mvm_vm *vm, u64 gpa);
 int mvm_vm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, size_t len);
 

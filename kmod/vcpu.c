@@ -70,29 +70,15 @@ static u64 guest_status(void)
 	return st | KSU_USER | ST0_EXL | ST0_IE | ST0_UX;
 }
 
+/* Interrupts off; through the vector page (entry.S: why it is unmapped code). */
 static void write_pending_tlb(struct mvm_vcpu *v, unsigned long asid)
 {
-	unsigned long old_hi = read_c0_entryhi();
-	unsigned long old_pm = read_c0_pagemask();
-	int idx;
+	void (*write)(unsigned long entryhi, unsigned long lo0,
+		      unsigned long lo1, unsigned long pagemask);
 
-	write_c0_entryhi(v->tlb.entryhi | asid);
-	mtc0_tlbw_hazard();
-	tlb_probe();
-	tlb_probe_hazard();
-	idx = read_c0_index();
-	write_c0_entrylo0(v->tlb.entrylo[0]);
-	write_c0_entrylo1(v->tlb.entrylo[1]);
-	write_c0_pagemask(PM_DEFAULT_MASK);
-	mtc0_tlbw_hazard();
-	if (idx < 0)
-		tlb_write_random();
-	else
-		tlb_write_indexed();
-	tlbw_use_hazard();
-	write_c0_entryhi(old_hi);
-	write_c0_pagemask(old_pm);
-	mtc0_tlbw_hazard();
+	write = (void *)(v->vec_page + (mvm_tlb_write - mvm_vectors_start));
+	write(v->tlb.entryhi | asid, v->tlb.entrylo[0], v->tlb.entrylo[1],
+	      v->tlb.pagemask);
 	v->tlb.valid = false;
 }
 
@@ -615,6 +601,7 @@ static void gk_off(struct mvm_vcpu *v)
 	unpin_pages(v->gk.comm, MVM_GK_COMM_PAGES, true);
 	unpin_pages(v->gk.code, v->gk.code_size >> PAGE_SHIFT, false);
 	kvfree(v->gk.code);
+	kfree(v->gk.code_huge);
 	memset(&v->gk, 0, sizeof(v->gk));
 }
 
@@ -624,6 +611,7 @@ static int enable_guest_kernel(struct mvm_vcpu *v,
 	u64 comm = cap->args[0], code = cap->args[1], size = cap->args[2];
 	struct page *comm_pages[MVM_GK_COMM_SIZE / 4096] = { NULL };
 	struct page **code_pages;
+	unsigned long *code_huge, i;
 	int ret;
 
 	if (cap->flags || cap->args[3])
@@ -643,8 +631,12 @@ static int enable_guest_kernel(struct mvm_vcpu *v,
 		return -EIO;
 	code_pages = kvcalloc(size >> PAGE_SHIFT, sizeof(*code_pages),
 			      GFP_KERNEL_ACCOUNT);
-	if (!code_pages)
-		return -ENOMEM;
+	code_huge = kcalloc(size / MVM_HUGE_SIZE + 1, sizeof(*code_huge),
+			    GFP_KERNEL_ACCOUNT);
+	if (!code_pages || !code_huge) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
 	ret = pin_pages(comm, MVM_GK_COMM_PAGES, comm_pages);
 	if (ret)
 		goto out_free;
@@ -661,9 +653,16 @@ static int enable_guest_kernel(struct mvm_vcpu *v,
 	v->gk.code_size = size;
 	memcpy(v->gk.comm, comm_pages, sizeof(comm_pages));
 	v->gk.code = code_pages;
+	v->gk.code_huge = code_huge;
+	for (i = 0; i < size / MVM_HUGE_SIZE; i++) {
+		unsigned long first = mvm_pages_huge(code_pages + i * MVM_HUGE_PAGES);
+
+		code_huge[i] = first ? first + 1 : 0;
+	}
 	return 0;
 out_free:
 	kvfree(code_pages);
+	kfree(code_huge);
 	return ret;
 }
 

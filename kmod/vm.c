@@ -21,6 +21,9 @@ static void unpin_range(struct mvm_vm *vm, u64 gpa, u64 size)
 	unsigned long gfn;
 	struct page *page;
 
+	xa_for_each_range(&vm->huge, gfn, page, first / MVM_HUGE_PAGES,
+			  last / MVM_HUGE_PAGES)
+		xa_erase(&vm->huge, gfn);
 	xa_for_each_range(&vm->pins, gfn, page, first, last) {
 		xa_erase(&vm->pins, gfn);
 		/* Guest stores may have dirtied it through the TLB. */
@@ -35,6 +38,7 @@ static void mvm_vm_release(struct kref *ref)
 
 	unpin_range(vm, 0, MVM_GPA_LIMIT);
 	xa_destroy(&vm->pins);
+	xa_destroy(&vm->huge);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -107,6 +111,79 @@ int mvm_vm_pin_gpa(struct mvm_vm *vm, u64 gpa, bool write, unsigned long *pfn,
 	atomic_long_inc(&mvm_pinned_pages);
 	*pfn = page_to_pfn(page);
 	return 0;
+}
+
+/*
+ * @pages: MVM_HUGE_PAGES pinned pages. Their first pfn if they are
+ * consecutive frames from a 2 MiB boundary (each half a 1 MiB TLB page),
+ * else 0.
+ */
+unsigned long mvm_pages_huge(struct page **pages)
+{
+	unsigned long first = page_to_pfn(pages[0]), i;
+
+	if (!first || first & (MVM_HUGE_PAGES - 1))
+		return 0;
+	for (i = 1; i < MVM_HUGE_PAGES; i++)
+		if (page_to_pfn(pages[i]) != first + i)
+			return 0;
+	return first;
+}
+
+/* Pins all of the 2 MiB region at @base; its first pfn if one huge page backs it. */
+static unsigned long pin_region(struct mvm_vm *vm, u64 base)
+{
+	unsigned long first = 0, pfn, i;
+	struct page **pages;
+	bool writable;
+
+	pages = kmalloc_array(MVM_HUGE_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return 0;
+	for (i = 0; i < MVM_HUGE_PAGES; i++) {
+		if (mvm_vm_pin_gpa(vm, base + i * PAGE_SIZE, false, &pfn,
+				   &writable))
+			break;
+		pages[i] = pfn_to_page(pfn);
+	}
+	if (i == MVM_HUGE_PAGES)
+		first = mvm_pages_huge(pages);
+	kfree(pages);
+	return first;
+}
+
+/*
+ * Like mvm_vm_pin_gpa, for the whole 2 MiB region around @gpa: true, with
+ * the region's first pfn, when one slot covers it and one huge page backs
+ * it. The answer is kept with the pins, so a region is mapped one way only.
+ */
+bool mvm_vm_pin_huge(struct mvm_vm *vm, u64 gpa, unsigned long *pfn,
+		     bool *writable)
+{
+	u64 base = gpa & ~(u64)(MVM_HUGE_SIZE - 1);
+	unsigned long index = base / MVM_HUGE_SIZE, first;
+	struct mvm_memslot *s = slot_of_gpa(vm, base);
+	void *known;
+
+	if (!s || base + MVM_HUGE_SIZE - s->gpa > s->size ||
+	    ((s->uaddr - s->gpa) & (MVM_HUGE_SIZE - 1)))
+		return false;
+	*writable = !(s->flags & MVM_MEM_READONLY);
+	known = xa_load(&vm->huge, index);
+	if (!known) {
+		if (current->mm != vm->mm)
+			return false;
+		first = pin_region(vm, base);
+		known = xa_mk_value(first ? first + 1 : 0);
+		if (xa_insert(&vm->huge, index, known, GFP_KERNEL) == -EBUSY)
+			known = xa_load(&vm->huge, index);
+		if (!known)
+			return false;
+	}
+	if (!xa_to_value(known))
+		return false;
+	*pfn = xa_to_value(known) - 1;
+	return true;
 }
 
 /* Copies guest memory (e.g. an instruction to decode) from its memslot. */
@@ -265,6 +342,7 @@ long mvm_dev_create_vm(unsigned long type)
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->slots_sem);
 	xa_init(&vm->pins);
+	xa_init(&vm->huge);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	fd = anon_inode_getfd("mvm-vm", &mvm_vm_fops, vm, O_RDWR | O_CLOEXEC);

@@ -113,8 +113,11 @@ int kmod_split__configure(const struct vm_config *cfg)
  * Patch mode: the commpage and the translation cache, shared with mvm.ko.
  * Both are 64 KiB aligned like their places in the guest-kernel address
  * space, so the VMM's and the module's mappings of a line share a cache
- * colour on hosts whose caches alias.
+ * colour on hosts whose caches alias. The cache is 2 MiB aligned, so huge
+ * pages can back it and mvm.ko maps it with 2 MiB TLB entries.
  */
+#define CODE_ALIGN	(2u << 20)
+
 static int patch_init(struct kmod_vcpu *k)
 {
 	const size_t align = 64 << 10;
@@ -128,21 +131,22 @@ static int patch_init(struct kmod_vcpu *k)
 	}
 	k->comm = map_aligned(PATCH_COMM_SIZE, align, PROT_READ | PROT_WRITE,
 			      &k->comm_map, &k->comm_map_len);
-	code = map_aligned(PATCH_CODE_BUF_SIZE, align, PROT_READ | PROT_WRITE,
+	code = map_aligned(PATCH_CODE_BUF_SIZE, CODE_ALIGN, PROT_READ | PROT_WRITE,
 			   &k->code_map, &k->code_map_len);
 	if (k->comm == MAP_FAILED || code == MAP_FAILED) {
 		pr_err("kmod: vCPU %d: patch buffers: %s", k->id, strerror(errno));
 		return -1;
 	}
 	k->code = code;
+	madvise(code, PATCH_CODE_BUF_SIZE, MADV_HUGEPAGE);	/* a hint */
 	/* Touch every page so the module pins memory, not the zero page. */
 	memset(k->comm, 0, PATCH_COMM_SIZE);
 	memset(k->code, 0, PATCH_CODE_BUF_SIZE);
 	k->patcher = patcher__create(k->cpu, k->comm, k->code);
-	k->report = getenv("MVM_PATCH_PROFILE");
-	k->report_at = host_clock__mono_ns();
 	if (!k->patcher)
 		return -1;
+	k->report = getenv("MVM_PATCH_PROFILE");
+	k->report_at = host_clock__mono_ns();
 	if (!host_has_r2())
 		patcher__host_is_r1(k->patcher);
 	if (host_clock__installed())

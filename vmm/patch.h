@@ -36,7 +36,9 @@
 #define PATCH_CODE_SIZE		(16u << 20)
 #define PATCH_JUMP_ENTRIES	65536
 #define PATCH_JUMPS_BASE	(PATCH_CODE_BASE + PATCH_CODE_SIZE)
-#define PATCH_CODE_BUF_SIZE	(PATCH_CODE_SIZE + PATCH_JUMP_ENTRIES * 16)
+/* whole 2 MiB: mvm.ko maps each with one TLB entry when a huge page backs it */
+#define PATCH_CODE_BUF_SIZE	((PATCH_CODE_SIZE + PATCH_JUMP_ENTRIES * 16 + (2u << 20) - 1) & \
+				 ~((2u << 20) - 1))
 
 struct patcher;
 

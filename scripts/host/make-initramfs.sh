@@ -218,6 +218,11 @@ linux_checks() {
 
 guest_mem=${MVM_GUEST_MEM:-256M}
 
+# Linux turns transparent huge pages off on a 512 MiB machine like this
+# host; mvm asks for them (madvise) for guest RAM and the translation
+# cache, which mvm.ko then maps for patched code with 2 MiB TLB entries.
+echo madvise > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
+
 case $cmdline in *" mvm.shell "*)
 	insmod /mvm.ko
 	exec setsid cttyhack /bin/sh -l ;;
