@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -76,6 +78,25 @@ GUEST_CODE(gk_li2,
 
 /* Guest user code (kernel_mode = 0): v0 = *(a0); syscall. */
 GUEST_CODE(guest_load,
+	"	ld	$2, 0($4)\n"
+	"	syscall\n");
+
+/* Eight loads from a0, a0 + a1, ... a0 + 7 * a1; syscall. */
+GUEST_CODE(gk_load8,
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
+	"	ld	$2, 0($4)\n"
+	"	daddu	$4, $4, $5\n"
 	"	ld	$2, 0($4)\n"
 	"	syscall\n");
 
@@ -566,6 +587,67 @@ TEST_F(gk, kernel_entry_rewrites_keep_user_entries)
 }
 
 /* Code the VMM writes into the cache after the enable is what runs. */
+#define HUGE_SIZE	(2ull << 20)
+#define HUGE_GPA	0x4000000ull	/* a 2 MiB-aligned slot of its own */
+
+/* Whether the mapping at @p is backed by transparent huge pages (smaps). */
+static bool anon_huge(void *p)
+{
+	char line[256], want[32];
+	bool in = false, huge = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') > strchr(line, '-'))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && !strncmp(line, "AnonHugePages:", 14))
+			huge = strtoul(line + 14, NULL, 10) >= HUGE_SIZE >> 10;
+	}
+	fclose(f);
+	return huge;
+}
+
+/*
+ * Guest RAM backed by a huge page is mapped with one 2 MiB host entry: after
+ * the first load, seven more 128 KiB apart (each on a page pair of its own)
+ * refill nothing.
+ */
+TEST_F(gk, huge_page_backed_ram_takes_one_refill)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint8_t *map = map_rw(2 * HUGE_SIZE), *ram;
+	uint64_t before;
+
+	ASSERT_NE(NULL, map);
+	ram = (uint8_t *)(((uintptr_t)map + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+	madvise(ram, HUGE_SIZE, MADV_HUGEPAGE);
+	memset(ram, 0x5a, HUGE_SIZE);
+	if (!anon_huge(ram)) {
+		munmap(map, 2 * HUGE_SIZE);
+		SKIP(return, "no transparent huge page (/sys/kernel/mm/transparent_hugepage)");
+	}
+	ASSERT_EQ(0, mvm_set_region(t->vm_fd, 1, 0, HUGE_GPA, HUGE_SIZE, ram));
+	gk_load(gk_load8, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_PHYS_BASE + HUGE_GPA));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A1, 0));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 15 * 4);
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aull, mvm_reg(t, R_V0));
+	before = stat(t, MVM_REG_STAT_REFILLS);
+	gk_load(gk_load8, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_PHYS_BASE + HUGE_GPA + 0x20000));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A1, 0x20000));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 15 * 4);
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aull, mvm_reg(t, R_V0));
+	/* 4 KiB entries would take 7; the code's page may have gone meanwhile */
+	EXPECT_GE(1, stat(t, MVM_REG_STAT_REFILLS) - before);
+	/* the whole 2 MiB stays pinned with the slot, and goes with it */
+	ASSERT_EQ(0, mvm_set_region(t->vm_fd, 1, 0, HUGE_GPA, 0, ram));
+	munmap(map, 2 * HUGE_SIZE);
+}
+
 TEST_F(gk, new_code_in_the_cache_is_run)
 {
 	struct mvm_test_vm *t = &self->t;
