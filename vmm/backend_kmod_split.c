@@ -547,7 +547,7 @@ static int run_kernel_mode(struct kmod_vcpu *k)
 		if (k->report)
 			report(k);
 		if (!host) {
-			patcher__step(k->patcher);
+			patcher__run_core(k->patcher);
 			continue;
 		}
 		patcher__sync_in(k->patcher);

@@ -32,6 +32,12 @@
 #include "patch.h"
 
 #define PATCH_MAX_INSNS		48
+/*
+ * A block of fewer instructions that ends before one the core must execute
+ * runs in the core when entered from the VMM: on the QEMU host an entry and
+ * exit (~0.3 ms) cost more than the core stepping that many.
+ */
+#define CORE_RUN_MAX		32
 #define PATCH_MAX_WORDS		1024	/* a block's host words, at most */
 #define PATCH_HASH_SIZE		4096
 #define PATCH_PAGE_HASH		1024
@@ -79,6 +85,8 @@
 #define H_DADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x2d)
 #define H_AND(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x24)
 #define H_OR(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x25)
+#define H_NOR(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x27)
+#define H_XOR(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x26)
 #define H_JR(rs)		R_TYPE(rs, 0, 0, 0, 0x08)
 #define H_SYSCALL		0x0000000cu
 #define H_NOP			0x00000000u
@@ -98,6 +106,8 @@ enum patch_class {
 	PC_ICACHE_HIT,		/* cache Hit_*_I, synci: a no-op unless on code */
 	PC_ICACHE_INDEX,	/* cache Index_*_I: a no-op right after a flush */
 	PC_COUNT,		/* mfc0 Count: the host's Count plus an offset */
+	PC_COMPARE_ACK,		/* mtc0 Compare: natively when it only acks */
+	PC_STATUS_WRITE,	/* mtc0 Status: natively unless it leaves kernel mode */
 	PC_BRANCH,		/* conditional, PC-relative */
 	PC_JUMP,		/* j, jal */
 	PC_JUMP_REG,		/* jr, jalr */
@@ -128,6 +138,8 @@ struct patch_block {
 	struct patch_block *page_next;	/* blocks of the same guest page */
 	bool dead;		/* invalidated: its first word now leaves */
 	bool straddles;		/* its delay slot is on the next guest page */
+	/* short and ending in a step: the core runs these instructions instead */
+	uint8_t core_run;
 };
 
 /*
@@ -157,9 +169,12 @@ struct patcher {
 	uint64_t invalidations_seen;
 	bool native_wrote;	/* patched code ran since the last index op */
 	bool index_flushed;	/* an index op flushed since the last entry */
+	uint64_t status_in, cause_in;	/* as sync_in put them on the commpage */
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
+	uint64_t stat_core_runs;
+	uint32_t core_run;	/* what patcher__enter left to the core */
 };
 
 /* The block being built. */
@@ -305,6 +320,10 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 	case OP_MTC0: case OP_DMTC0: {
 		const struct cp0_slot *s = cp0_slot(in->rd, in->raw & 7);
 
+		if (in->op == OP_MTC0 && in->rd == CP0_COMPARE && (in->raw & 7) == 0)
+			return PC_COMPARE_ACK;
+		if (in->op == OP_MTC0 && in->rd == CP0_STATUS && (in->raw & 7) == 0)
+			return PC_STATUS_WRITE;
 		return s && s->writable ? PC_CP0_WRITE : PC_STEP;
 	}
 	case OP_DI:
@@ -613,6 +632,36 @@ static void emit_icache_index(struct emitter *e)
 	patch_branch(e, skip, e->n);
 }
 
+/*
+ * mtc0 rt, Compare: rewriting the value it has acks the timer interrupt
+ * (Linux's c0_compare_interrupt does just that): Cause.TI and IP7 cleared
+ * on the commpage, and sync_out() has the core write Compare to match. A
+ * new value moves the deadline the VMM's timer is armed for: the core
+ * executes that one.
+ */
+static void emit_compare_ack(struct emitter *e, const struct insn *in)
+{
+	unsigned int rt = (in->raw >> 16) & 31;
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	uint32_t ack;
+
+	emit(e, H_LW(s, cp0_offset(CP0_COMPARE, 0), 0));
+	emit(e, H_SLL(t, rt, 0));
+	ack = e->n;
+	emit(e, H_BEQ(s, t, 0));
+	emit(e, H_NOP);
+	emit(e, H_BEQ(0, 0, 0));
+	side_exit(e, e->pc_now, true);
+	emit(e, H_NOP);
+	patch_branch(e, ack, e->n);
+	emit(e, H_LW(s, cp0_offset(CP0_CAUSE, 0), 0));
+	emit(e, H_LUI(t, (uint16_t)(CAUSE_TI >> 16)));
+	emit(e, H_ORI(t, t, 1u << (CAUSE_IP_SHIFT + 7)));
+	emit(e, H_NOR(t, t, 0));
+	emit(e, H_AND(s, s, t));
+	emit(e, H_SW(s, cp0_offset(CP0_CAUSE, 0), 0));
+}
+
 /* mfc0 rt, Count: rdhwr $2 is the host's Count, at the guest's rate. */
 static void emit_count(struct emitter *e, const struct insn *in)
 {
@@ -687,6 +736,57 @@ static void emit_ei(struct emitter *e, const struct insn *in, uint64_t pc)
 	e->nside++;
 }
 
+/*
+ * mtc0 rt, Status: IE, EXL, KSU and IM change on the commpage, and
+ * sync_out() gives the core the new value; Linux writes Status to mask
+ * and restore interrupts and around every exception. The core executes
+ * a write that changes any other bit (ERL unmaps useg, for one), or that
+ * would leave kernel mode (KSU not kernel with EXL clear). As for ei, a
+ * write that unmasks a pending interrupt leaves the block right after it.
+ */
+#define STATUS_NATIVE_BITS	0xff1bu	/* IM, KSU, EXL, IE */
+
+static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t pc)
+{
+	unsigned int rt = (in->raw >> 16) & 31;
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	uint32_t kernel, no_irq[2];
+
+	emit(e, H_LW(s, status_offset(), 0));
+	emit(e, H_XOR(t, s, rt));
+	emit(e, H_SLL(t, t, 0));
+	emit(e, H_ORI(t, t, STATUS_NATIVE_BITS));
+	emit(e, H_XORI(t, t, STATUS_NATIVE_BITS));
+	emit(e, H_BNE(t, 0, 0));
+	side_exit(e, pc, true);
+	emit(e, H_ANDI(t, rt, 6));		/* EXL, ERL */
+	kernel = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_ANDI(t, rt, 0x18));		/* KSU */
+	emit(e, H_BNE(t, 0, 0));
+	side_exit(e, pc, true);
+	emit(e, H_NOP);
+	patch_branch(e, kernel, e->n);
+	emit(e, H_SW(rt, status_offset(), 0));
+	resume_at(e, pc + 4, true);
+	/* IE set, EXL and ERL clear, and Cause.IP & IM: the core takes it */
+	emit(e, H_ANDI(t, rt, 7));
+	emit(e, H_XORI(t, t, 1));
+	no_irq[0] = e->n;
+	emit(e, H_BNE(t, 0, 0));
+	emit(e, H_LW(t, cp0_offset(CP0_CAUSE, 0), 0));
+	emit(e, H_AND(t, t, rt));
+	emit(e, H_ANDI(t, t, 0xff00));
+	no_irq[1] = e->n;
+	emit(e, H_BEQ(t, 0, 0));
+	emit(e, H_NOP);
+	emit(e, H_BEQ(0, 0, 0));
+	side_exit(e, pc + 4, false);
+	emit(e, H_NOP);
+	patch_branch(e, no_irq[0], e->n);
+	patch_branch(e, no_irq[1], e->n);
+}
+
 static void patch_branch(struct emitter *e, uint32_t at, uint32_t to)
 {
 	if (!e->overflow)
@@ -719,6 +819,9 @@ static void emit_one(struct emitter *e, const struct insn *in, enum patch_class 
 		break;
 	case PC_ICACHE_INDEX:
 		emit_icache_index(e);
+		break;
+	case PC_COMPARE_ACK:
+		emit_compare_ack(e, in);
 		break;
 	case PC_COUNT:
 		emit_count(e, in);
@@ -1057,6 +1160,7 @@ struct scan {
 	enum patch_class cls[PATCH_MAX_INSNS + 1];
 	uint32_t n;		/* instructions in the block, a delay slot included */
 	bool ends_in_branch;
+	bool ends_in_step;	/* before an instruction the core must execute */
 	bool unmapped;		/* in: the block's PC is in ckseg0/1 or xkphys */
 	bool straddles;		/* out: its last delay slot is on the next page */
 	uint32_t named;
@@ -1094,6 +1198,7 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 
 	s->n = 0;
 	s->ends_in_branch = false;
+	s->ends_in_step = false;
 	s->straddles = false;
 	s->named = 1;		/* $zero is never a scratch */
 	while (s->n < PATCH_MAX_INSNS && pa + 4 * s->n < page_end) {
@@ -1138,11 +1243,17 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 			s->ends_in_branch = true;
 			return;
 		}
-		if (c == PC_STEP || __builtin_popcount(~named) < PATCH_NR_SCRATCH)
+		if (c == PC_STEP) {
+			s->ends_in_step = true;
+			return;
+		}
+		if (__builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
 		if ((c == PC_EI || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
-		     is_linked(in)) &&
+		     c == PC_COMPARE_ACK || is_linked(in)) &&
 		    ++sides > PATCH_MAX_SIDE / 2)
+			return;
+		if (c == PC_STATUS_WRITE && (sides += 2) > PATCH_MAX_SIDE / 2)
 			return;
 		s->cls[s->n++] = c;
 		s->named = named;
@@ -1195,6 +1306,8 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	b->start = p->used;
 	b->unmapped = s.unmapped;
 	b->straddles = s.straddles;
+	if (s.ends_in_step && s.n < CORE_RUN_MAX)
+		b->core_run = (uint8_t)(s.n + 1);
 	pick_scratch(b, s.named);
 	e->p = p;
 	e->b = b;
@@ -1223,6 +1336,9 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 			break;
 		case PC_EI:
 			emit_ei(e, &s.in[i], ipc);
+			break;
+		case PC_STATUS_WRITE:
+			emit_status_write(e, &s.in[i], ipc);
 			break;
 		default:
 			emit_one(e, &s.in[i], s.cls[i]);
@@ -1338,6 +1454,7 @@ uint64_t patcher__enter(struct patcher *p)
 	struct patch_block *b;
 
 	check_invalidations(p);
+	p->core_run = 1;
 	if (!fetch_pa(p, pc, &pa))
 		return 0;
 	b = lookup(p, pc, pa);
@@ -1346,7 +1463,24 @@ uint64_t patcher__enter(struct patcher *p)
 	if (!b)
 		return 0;
 	jump_set(p, b);
+	if (b->core_run) {
+		p->core_run = b->core_run;
+		p->stat_core_runs++;
+		return 0;
+	}
 	return host_pc_of(b->start);
+}
+
+void patcher__run_core(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+	uint32_t n = p->core_run;
+	uint64_t next = cpu->pc;
+
+	do {
+		patcher__step(p);
+		next += 4;
+	} while (--n && cpu->pc == next && cpu__native_kernel_ready(cpu));
 }
 
 /* The block holding host word w (blocks are in host order). */
@@ -1469,6 +1603,8 @@ void patcher__sync_in(struct patcher *p)
 		*comm64(p, PATCH_COMM_COUNT) = (uint32_t)cpu->cp0.count_offset;
 	*comm64(p, PATCH_COMM_FLUSHED) = p->index_flushed;
 	p->index_flushed = false;
+	p->status_in = cpu->cp0.status;
+	p->cause_in = cpu->cp0.cause;
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
@@ -1482,9 +1618,18 @@ static void sync_out(struct patcher *p)
 {
 	struct cpu *cpu = p->cpu;
 	uint64_t st = *comm64(p, (uint32_t)status_offset());
+	uint64_t changed = (st ^ p->status_in) & STATUS_NATIVE_BITS;
 
-	if ((st ^ cpu->cp0.status) & ST_IE)
-		cp0__write(cpu, CP0_STATUS, 0, (cpu->cp0.status & ~ST_IE) | (st & ST_IE));
+	/*
+	 * What patched code changed since sync_in, and only that: the core
+	 * may have raised Cause.TI since (cpu__poll before the run).
+	 */
+	if (changed)	/* di, ei, mtc0 Status (emit_status_write) */
+		cp0__write(cpu, CP0_STATUS, 0, (cpu->cp0.status & ~changed) | (st & changed));
+	/* Compare rewritten with its value (emit_compare_ack): the core's too */
+	if ((p->cause_in & CAUSE_TI) &&
+	    !(*comm64(p, (uint32_t)cp0_offset(CP0_CAUSE, 0)) & CAUSE_TI))
+		cp0__write(cpu, CP0_COMPARE, 0, cpu->cp0.compare);
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
 		uint64_t v = *comm64(p, (uint32_t)cp0_offset(reg, sel));
@@ -1609,7 +1754,8 @@ void patcher__destroy(struct patcher *p)
 
 void patcher__stats(const struct patcher *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps",
+	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps, %llu short blocks run by the core",
 		 (unsigned long long)p->stat_blocks, (unsigned long long)p->stat_chains,
-		 (unsigned long long)p->stat_flushes, (unsigned long long)p->stat_steps);
+		 (unsigned long long)p->stat_flushes, (unsigned long long)p->stat_steps,
+		 (unsigned long long)p->stat_core_runs);
 }

@@ -69,9 +69,15 @@ void patcher__host_is_r1(struct patcher *p);
 void patcher__destroy(struct patcher *p);
 /*
  * The host address to enter for the guest kernel code at cpu->pc,
- * translating it now if needed; 0 when the core must execute it.
+ * translating it now if needed; 0 when the core must execute it
+ * (patcher__run_core).
  */
 uint64_t patcher__enter(struct patcher *p);
+/*
+ * Runs in the core what patcher__enter returned 0 for: one instruction, or
+ * a short block that ends in a step, while the PC runs straight on.
+ */
+void patcher__run_core(struct patcher *p);
 /* The core's CP0 -> the commpage, before a native run. */
 void patcher__sync_in(struct patcher *p);
 /*

@@ -962,6 +962,40 @@ L(ei_after)
 	jr	ra
 	addiu	v0, v0, 16
 
+/*
+ * st_run(status) the same as ei_run with mtc0 Status: Linux's
+ * arch_local_irq_restore on R2 (mfc0, ins IE, mtc0).
+ */
+FN(st_run)
+	li	v0, 0
+	addiu	v0, v0, 1
+L(st_at)
+	mtc0	a0, $12
+	ehb
+L(st_after)
+	addiu	v0, v0, 2
+	addiu	v0, v0, 4
+	addiu	v0, v0, 8
+	jr	ra
+	addiu	v0, v0, 16
+
+/*
+ * cmp_ack(out): out[0] = Cause after Compare is rewritten with its own
+ * value, out[1] = Compare, out[2] = Cause in a later block.
+ */
+FN(cmp_ack)
+	mfc0	t0, $11
+	mtc0	t0, $11
+	ehb
+	mfc0	t1, $13
+	sd	t1, 0(a0)
+	mfc0	t1, $11
+	b	1f
+	sd	t1, 8(a0)
+1:	mfc0	t1, $13
+	jr	ra
+	sd	t1, 16(a0)
+
 /* xseg_run(b1, b2, out): base in ckseg1 / ckseg2, the address in ckseg2 / ckseg3 */
 FN(xseg_run)
 	ld	t0, 8(a0)

@@ -394,7 +394,9 @@ void xseg_run(u64 b1, u64 b2, u64 *out);
 void wrap_run(u64 *out);
 u64 swi_run(void);
 u64 ei_run(void);
-extern char swi_mtc0[], swi_after[], ei_at[], ei_after[];
+u64 st_run(u64 status);
+void cmp_ack(u64 *out);
+extern char swi_mtc0[], swi_after[], ei_at[], ei_after[], st_at[], st_after[];
 
 static void clear_swi(u64 cause)
 {
@@ -479,8 +481,61 @@ static void test_mid_block_irq(void)
 		check_true(exc_log[0].epc > ADDR(ei_at) && exc_log[0].epc <= ADDR(ei_after),
 			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
 	check_eq(exc_n, 1, "ei in mid-block: one interrupt");
+
+	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
+	MTC0(C0_CAUSE, CA_IP(0));
+	exc_reset();
+	v = st_run((st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE);
+	MTC0(C0_STATUS, st);
+	check_eq(v, 31, "mtc0 Status sets IE in mid-block with IP0 pending: every instruction ran once");
+	if (check_exc(0, 0x180, 0, "mtc0 Status sets IE in mid-block with IP0 pending: interrupt"))
+		check_true(exc_log[0].epc > ADDR(st_at) && exc_log[0].epc <= ADDR(st_after),
+			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
+	check_eq(exc_n, 1, "mtc0 Status in mid-block: one interrupt");
+
+	/* Status.IM unmasking IP0 (IE already set) lets it in just the same */
+	MTC0(C0_STATUS, (st & ~(u32)ST_IM_ALL) | ST_IE);
+	MTC0(C0_CAUSE, CA_IP(0));
+	exc_reset();
+	v = st_run((st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE);
+	MTC0(C0_STATUS, st);
+	check_eq(v, 31, "mtc0 Status unmasks IM0 with IP0 pending: every instruction ran once");
+	check_eq(exc_n, 1, "mtc0 Status unmasks IM0 with IP0 pending: one interrupt");
+
+	/* masked, and EXL set and cleared again: no interrupt, nothing lost */
+	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
+	MTC0(C0_CAUSE, CA_IP(0));
+	exc_reset();
+	v = st_run((st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0) | ST_EXL);
+	check_eq(v, 31, "mtc0 Status sets EXL (IE = 0): every instruction ran once");
+	check_eq((u32)MFC0(C0_STATUS) & (ST_EXL | ST_IE), ST_EXL, "... Status.EXL = 1 afterwards");
+	MTC0(C0_STATUS, st & ~(u32)(ST_IM_ALL | ST_IE));
+	check_eq(exc_n, 0, "mtc0 Status with interrupts masked: no interrupt");
+	MTC0(C0_STATUS, st);
 	irq_hook = NULL;
 	MTC0(C0_CAUSE, 0);
+}
+
+/* Rewriting Compare with its own value acks the timer interrupt. */
+static void test_compare_ack(void)
+{
+	u32 st = (u32)MFC0(C0_STATUS);
+	u64 out[3], c0 = count_now();
+
+	/* 2 ms ahead: a match that passes before the write is lost */
+	MTC0(C0_STATUS, st & ~(u32)ST_IE);
+	MTC0(C0_COMPARE, c0 + (u32)(count_hz / 500));
+	while (!(MFC0(C0_CAUSE) & CA_TI) && count_now() - c0 < count_hz)
+		;
+	if (!check_true(MFC0(C0_CAUSE) & CA_TI, "Compare passed: Cause.TI set"))
+		return;
+	cmp_ack(out);
+	check_eq(out[0] & (CA_TI | CA_IP(7)), 0, "Compare rewritten with its value: Cause.TI and IP7 clear");
+	check_eq(out[1], (u64)(long)(int)(c0 + (u32)(count_hz / 500)), "... Compare unchanged");
+	check_eq(out[2] & (CA_TI | CA_IP(7)), 0, "... and clear in a later block");
+	check_eq((u32)MFC0(C0_CAUSE) & (CA_TI | CA_IP(7)), 0, "... and after the run");
+	MTC0(C0_COMPARE, count_now() - 1);
+	MTC0(C0_STATUS, st);
 }
 
 /* ---- jumping into delay slots ---- */
@@ -1161,4 +1216,5 @@ void bm_main(void)
 	group("CP0", test_cp0, false);
 	group("hot loop, long block", test_hot_long, false);
 	group("self-modifying code", test_smc, false);
+	group("Compare ack", test_compare_ack, false);
 }
