@@ -1,6 +1,7 @@
 # make host-check's Linux boots, sourced by the host's /init (make-initramfs.sh)
 # after the selftests and flat guests: the default guest under mvm.ko (split
-# mode) runs tests/boot/run's command set and a guest module cycle; with
+# mode, then patch mode) runs tests/boot/run's command set and a guest module
+# cycle; with
 # mvm.emu-boot (MVM_HOST_EMU_BOOT=1) the same guest then boots under the
 # emulator, timed. Uses /init's helpers
 # (guest_boot, linux_checks, expect, ended) and variables ($cpu, $SPLIT).
@@ -19,17 +20,25 @@ if [ -n "$skip" ]; then
 elif [ -z "$SPLIT" ]; then
 	echo "@@ok kmod: the default guest boots to a shell under mvm.ko # SKIP this mvm has no split mode yet (no --kmod-mode)"
 else
-	t0=$(now)
-	guest_boot kmod 2400 /tmp/linux.sh --backend kmod $G --disk /guest/disk.img
-	if [ -e /tmp/kmod.boot ]; then
-		echo "@@ok kmod: the default guest boots to a shell under mvm.ko ($(cat /tmp/kmod.boot) s)"
-		linux_checks kmod kmod
-		ended kmod "kmod: poweroff -f ends mvm with status 0"
-	else
-		echo "@@not ok kmod: the default guest boots to a shell under mvm.ko (status $(cat /tmp/kmod.rc))"
-		tail -15 /tmp/kmod.out | sed 's/^/@@#   /'
-	fi
-	echo "@@bench kmod: boot to the shell $(cat /tmp/kmod.boot 2>/dev/null) s, whole run $(secs $t0 $(now)) s ($cpu)"
+	# kmod_boot NAME WHAT MVM-RUN-ARGS...: the command set under mvm.ko
+	kmod_boot() {
+		n=$1 what=$2
+		shift 2
+		t0=$(now)
+		guest_boot $n 2400 /tmp/linux.sh --backend kmod "$@" $G --disk /guest/disk.img
+		if [ -e /tmp/$n.boot ]; then
+			echo "@@ok $n: the default guest boots to a shell under mvm.ko, $what ($(cat /tmp/$n.boot) s)"
+			linux_checks $n $n
+			ended $n "$n: poweroff -f ends mvm with status 0"
+		else
+			echo "@@not ok $n: the default guest boots to a shell under mvm.ko, $what (status $(cat /tmp/$n.rc))"
+			tail -15 /tmp/$n.out | sed 's/^/@@#   /'
+		fi
+		echo "@@bench $n: boot to the shell $(cat /tmp/$n.boot 2>/dev/null) s, whole run $(secs $t0 $(now)) s ($cpu)"
+	}
+	kmod_boot kmod "split mode (kernel in the VMM's core)"
+	# Issue #4: the guest kernel as patched code, modules loaded after boot too.
+	kmod_boot patch "patch mode (kernel as patched code)" --kmod-mode patch
 fi
 if [ -n "$skip" ]; then
 	:
