@@ -83,20 +83,10 @@ GUEST_CODE(guest_load,
 
 /* Eight loads from a0, a0 + a1, ... a0 + 7 * a1; syscall. */
 GUEST_CODE(gk_load8,
+	"	.rept	7\n"
 	"	ld	$2, 0($4)\n"
 	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
-	"	ld	$2, 0($4)\n"
-	"	daddu	$4, $4, $5\n"
+	"	.endr\n"
 	"	ld	$2, 0($4)\n"
 	"	syscall\n");
 

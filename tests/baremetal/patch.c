@@ -454,6 +454,34 @@ static void test_mid_block_mmu(void)
 
 /* ---- interrupts raised in mid-block ---- */
 
+static u64 ei_run_any(u64 unused)
+{
+	(void)unused;
+	return ei_run();
+}
+
+/*
+ * From Status @before with Cause.IP0 pending, @run(@arg) lets the interrupt
+ * in by the end of the ehb after the instruction at @at.
+ */
+static void unmask_in_mid_block(const char *what, u32 before, u64 (*run)(u64), u64 arg,
+				const char *at, const char *after)
+{
+	u32 st = (u32)MFC0(C0_STATUS);
+	u64 v;
+
+	MTC0(C0_STATUS, before);
+	MTC0(C0_CAUSE, CA_IP(0));
+	exc_reset();
+	v = run(arg);
+	MTC0(C0_STATUS, st);
+	check_eq(v, 31, "%s with IP0 pending: every instruction ran once", what);
+	if (check_exc(0, 0x180, 0, "... interrupt"))
+		check_true(exc_log[0].epc > ADDR(at) && exc_log[0].epc <= ADDR(after),
+			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
+	check_eq(exc_n, 1, "%s: one interrupt", what);
+}
+
 static void test_mid_block_irq(void)
 {
 	u32 st = (u32)MFC0(C0_STATUS);
@@ -471,36 +499,14 @@ static void test_mid_block_irq(void)
 			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
 	check_eq(exc_n, 1, "Cause.IP0 set in mid-block: one interrupt");
 
-	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
-	MTC0(C0_CAUSE, CA_IP(0));
-	exc_reset();
-	v = ei_run();
-	MTC0(C0_STATUS, st);
-	check_eq(v, 31, "ei in mid-block with IP0 pending: every instruction ran once");
-	if (check_exc(0, 0x180, 0, "ei in mid-block with IP0 pending: interrupt"))
-		check_true(exc_log[0].epc > ADDR(ei_at) && exc_log[0].epc <= ADDR(ei_after),
-			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
-	check_eq(exc_n, 1, "ei in mid-block: one interrupt");
-
-	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
-	MTC0(C0_CAUSE, CA_IP(0));
-	exc_reset();
-	v = st_run((st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE);
-	MTC0(C0_STATUS, st);
-	check_eq(v, 31, "mtc0 Status sets IE in mid-block with IP0 pending: every instruction ran once");
-	if (check_exc(0, 0x180, 0, "mtc0 Status sets IE in mid-block with IP0 pending: interrupt"))
-		check_true(exc_log[0].epc > ADDR(st_at) && exc_log[0].epc <= ADDR(st_after),
-			   "... taken by the end of the ehb (EPC 0x%lx)", exc_log[0].epc);
-	check_eq(exc_n, 1, "mtc0 Status in mid-block: one interrupt");
-
+	unmask_in_mid_block("ei in mid-block", (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0),
+			    ei_run_any, 0, ei_at, ei_after);
+	unmask_in_mid_block("mtc0 Status setting IE in mid-block",
+			    (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0), st_run,
+			    (st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE, st_at, st_after);
 	/* Status.IM unmasking IP0 (IE already set) lets it in just the same */
-	MTC0(C0_STATUS, (st & ~(u32)ST_IM_ALL) | ST_IE);
-	MTC0(C0_CAUSE, CA_IP(0));
-	exc_reset();
-	v = st_run((st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE);
-	MTC0(C0_STATUS, st);
-	check_eq(v, 31, "mtc0 Status unmasks IM0 with IP0 pending: every instruction ran once");
-	check_eq(exc_n, 1, "mtc0 Status unmasks IM0 with IP0 pending: one interrupt");
+	unmask_in_mid_block("mtc0 Status setting IM0 in mid-block", (st & ~(u32)ST_IM_ALL) | ST_IE,
+			    st_run, (st & ~(u32)ST_IM_ALL) | ST_IM(0) | ST_IE, st_at, st_after);
 
 	/* masked, and EXL set and cleared again: no interrupt, nothing lost */
 	MTC0(C0_STATUS, (st & ~(u32)(ST_IM_ALL | ST_IE)) | ST_IM(0));
