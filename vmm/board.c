@@ -172,7 +172,7 @@ struct board *board__create(const struct vm_config *cfg)
 	pthread_cond_init(&board->state_cond, NULL);
 	board->state = BOARD_RUNNING;
 	board->mem_size = cfg->mem_size;
-	if (bus__init(&board->bus, cfg->mem_size))
+	if (bus__init(&board->bus, cfg->mem_size, cfg->kmod_patch))
 		goto fail;
 	for (i = 0; i < cfg->nr_cpus; i++) {
 		board->cpus[i] = cpu__create(&board->bus, i);

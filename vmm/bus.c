@@ -14,14 +14,10 @@
 #include "device.h"
 #include "log.h"
 
-/*
- * Guest RAM starts on a 2 MiB boundary, so transparent huge pages can back
- * it: fewer host TLB misses for the emulator, and mvm.ko maps such RAM for
- * patched guest kernel code with 2 MiB TLB entries.
- */
+/* Guest RAM starts on a 2 MiB boundary, where a huge page can back it. */
 #define RAM_ALIGN	(2ull << 20)
 
-int bus__init(struct bus *bus, uint64_t mem_size)
+int bus__init(struct bus *bus, uint64_t mem_size, bool huge)
 {
 	uint64_t ram_size = mem_size, head;
 	uint8_t *map, *ram;
@@ -43,7 +39,8 @@ int bus__init(struct bus *bus, uint64_t mem_size)
 		munmap(map, head);
 	if (RAM_ALIGN - head)
 		munmap(ram + ram_size, RAM_ALIGN - head);
-	madvise(ram, ram_size, MADV_HUGEPAGE);	/* a hint: THP may be off */
+	if (huge)
+		madvise(ram, ram_size, MADV_HUGEPAGE);	/* a hint: THP may be off */
 	bus->ram = ram;
 	bus->ram_size = ram_size;
 	return 0;

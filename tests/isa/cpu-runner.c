@@ -430,7 +430,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2)
 		die("usage: cpu-runner PROGRAM.elf > records");
-	if (bus__init(&r.bus, RAM_SIZE))
+	if (bus__init(&r.bus, RAM_SIZE, false))
 		die("cannot create the guest's memory");
 	r.cpu = cpu__create(&r.bus, 0);
 	if (!r.cpu)

@@ -208,7 +208,7 @@ int main(void)
 	struct bus bus;
 	int i;
 
-	if (bus__init(&bus, 64 << 20))
+	if (bus__init(&bus, 64 << 20, false))
 		return 1;
 	for (i = 0; i < NR_CPUS; i++) {
 		cpus[i] = cpu__create(&bus, i);
