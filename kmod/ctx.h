@@ -55,6 +55,7 @@ extern const char mvm_vectors_start[], mvm_vectors_end[];
 extern const char mvm_enter_guest[];
 extern const char mvm_tlb_invalidate[];
 extern const char mvm_tlb_write[];
+extern const char mvm_pagemask_probe[];
 #endif
 
 #endif /* MVM_CTX_H */

@@ -289,5 +289,22 @@ mvm_tlb_write:
 	jr	ra
 	 nop
 
+/*
+ * unsigned long mvm_pagemask_probe(unsigned long pagemask)
+ * Called through CKSEG0 with interrupts off: what PageMask reads back after
+ * @pagemask is written (a page size the TLB lacks reads back otherwise).
+ * Unmapped code, for the reason above.
+ */
+	.globl	mvm_pagemask_probe
+mvm_pagemask_probe:
+	mfc0	t0, CP0_PAGEMASK
+	mtc0	a0, CP0_PAGEMASK
+	ehb
+	mfc0	v0, CP0_PAGEMASK
+	mtc0	t0, CP0_PAGEMASK
+	ehb
+	jr	ra
+	 nop
+
 	.globl	mvm_vectors_end
 mvm_vectors_end:

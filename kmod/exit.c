@@ -463,6 +463,8 @@ static bool gk_huge_entry(struct mvm_vcpu *v, enum gk_kind kind, u64 addr)
 	bool writable = false;
 	unsigned long pfn;
 
+	if (!v->gk.huge_tlb)
+		return false;
 	switch (kind) {
 	case GK_GPA:
 		if (!mvm_vm_pin_huge(v->vm, addr, &pfn, &writable))

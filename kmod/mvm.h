@@ -80,6 +80,7 @@ struct mvm_gk {
 	struct page **code;	/* code_size / PAGE_SIZE pages */
 	/* per whole 2 MiB of the cache: its first pfn + 1 if one huge page, or 0 */
 	unsigned long *code_huge;
+	bool huge_tlb;		/* the TLB takes 1 MiB pages */
 };
 
 struct mvm_vcpu {

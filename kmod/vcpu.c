@@ -605,6 +605,18 @@ static void gk_off(struct mvm_vcpu *v)
 	memset(&v->gk, 0, sizeof(v->gk));
 }
 
+/* Whether the TLB takes 1 MiB pages (PM_1M): for 2 MiB entries. */
+static bool huge_tlb(struct mvm_vcpu *v)
+{
+	unsigned long (*probe)(unsigned long pagemask), flags, pm;
+
+	probe = (void *)(v->vec_page + (mvm_pagemask_probe - mvm_vectors_start));
+	local_irq_save(flags);
+	pm = probe(PM_1M);
+	local_irq_restore(flags);
+	return pm == PM_1M;
+}
+
 static int enable_guest_kernel(struct mvm_vcpu *v,
 			       const struct mvm_enable_cap *cap)
 {
@@ -654,7 +666,8 @@ static int enable_guest_kernel(struct mvm_vcpu *v,
 	memcpy(v->gk.comm, comm_pages, sizeof(comm_pages));
 	v->gk.code = code_pages;
 	v->gk.code_huge = code_huge;
-	for (i = 0; i < size / MVM_HUGE_SIZE; i++) {
+	v->gk.huge_tlb = huge_tlb(v);
+	for (i = 0; v->gk.huge_tlb && i < size / MVM_HUGE_SIZE; i++) {
 		unsigned long first = mvm_pages_huge(code_pages + i * MVM_HUGE_PAGES);
 
 		code_huge[i] = first ? first + 1 : 0;
