@@ -120,7 +120,7 @@ struct patch_stub {
 };
 
 /* Side exits (ei, ll/sc alignment) in one block, and their stubs. */
-#define PATCH_MAX_SIDE		4
+#define PATCH_MAX_SIDE		6
 
 struct patch_block {
 	uint64_t guest_pc, guest_pa;
@@ -1189,6 +1189,15 @@ static bool ll_needs_core(struct patcher *p, uint64_t pa)
 	return false;
 }
 
+/* The side exits an instruction of the block's body emits. */
+static unsigned int side_exits(const struct insn *in, enum patch_class c)
+{
+	if (c == PC_STATUS_WRITE)
+		return 3;	/* a changed bit, user mode, an interrupt let in */
+	return c == PC_EI || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
+	       c == PC_COMPARE_ACK || is_linked(in);
+}
+
 /* Which instructions make the block, from pc (physical pa). */
 static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 {
@@ -1249,11 +1258,9 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		}
 		if (__builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
-		if ((c == PC_EI || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
-		     c == PC_COMPARE_ACK || is_linked(in)) &&
-		    ++sides > PATCH_MAX_SIDE / 2)
-			return;
-		if (c == PC_STATUS_WRITE && (sides += 2) > PATCH_MAX_SIDE / 2)
+		/* side exits, two kept for an ll/sc in a last delay slot */
+		sides += side_exits(in, c);
+		if (sides > PATCH_MAX_SIDE - 2)
 			return;
 		s->cls[s->n++] = c;
 		s->named = named;
