@@ -1172,21 +1172,29 @@ struct scan {
  * TLB handlers run tlbp between lld and scd). Such an ll goes to the
  * core, which then runs everything up to its sc (cpu->llbit keeps patched
  * code out). Looks along the straight line only: a branch on the way
- * ends blocks that chain to each other without leaving.
+ * ends blocks that chain to each other without leaving, in unmapped code.
+ * Mapped code (modules) never chains, so there the block's end is such an
+ * exit too (jbd2's cmpxchg loop, lld; bne; scd, spun forever).
  */
-static bool ll_needs_core(struct patcher *p, uint64_t pa)
+static bool ll_needs_core(struct patcher *p, uint64_t pa, bool unmapped)
 {
 	uint64_t page_end = (pa | (PAGE_SIZE - 1)) + 1;
 	struct insn in;
 
 	for (pa += 4; pa < page_end; pa += 4) {
 		decode(guest_word(p, pa), &in);
-		if (in.op == OP_SC || in.op == OP_SCD || (in.flags & INSN_BRANCH))
+		if (in.op == OP_SC || in.op == OP_SCD)
 			return false;
+		if (in.flags & INSN_BRANCH) {
+			if (unmapped || pa + 4 >= page_end)
+				return !unmapped;
+			decode(guest_word(p, pa + 4), &in);	/* in its delay slot */
+			return in.op != OP_SC && in.op != OP_SCD;
+		}
 		if (classify(p, &in) == PC_STEP)
 			return true;
 	}
-	return false;
+	return !unmapped;
 }
 
 /* The side exits an instruction of the block's body emits. */
@@ -1217,7 +1225,8 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 
 		decode(guest_word(p, pa + 4 * s->n), in);
 		c = classify(p, in);
-		if ((in->op == OP_LL || in->op == OP_LLD) && ll_needs_core(p, pa + 4 * s->n))
+		if ((in->op == OP_LL || in->op == OP_LLD) &&
+		    ll_needs_core(p, pa + 4 * s->n, s->unmapped))
 			c = PC_STEP;
 		/* past the block's first index op, the next ones change nothing */
 		if (c == PC_ICACHE_INDEX && index_op)
@@ -1239,7 +1248,7 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 			decode(guest_word(p, pa + 4 * s->n + 4), ds);
 			dc = classify(p, ds);
 			if ((ds->op == OP_LL || ds->op == OP_LLD) &&
-			    ll_needs_core(p, pa + 4 * s->n + 4))
+			    ll_needs_core(p, pa + 4 * s->n + 4, s->unmapped))
 				return;
 			named |= regs_named(ds, dc);
 			if (!may_be_delay_slot(dc) || __builtin_popcount(~named) < PATCH_NR_SCRATCH ||
