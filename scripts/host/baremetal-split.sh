@@ -10,26 +10,40 @@
 #           program that uses its instruction here
 # One "@@ok"/"@@not ok" line per program and mode for scripts/host/check.sh.
 #
-# Same result means: the same exit status, the same checks, and no check
-# failing under kmod that passes under the emulator. Values inside a check's
-# text may differ (Count readings, interrupts counted in a timed loop).
+# Same result means: the same exit status, the same checks, no check
+# failing under kmod that passes under the emulator, and the same `# state`
+# lines (rules.c: every register and the data after each patch rule). Values
+# inside a check's text may differ (Count readings, interrupts counted in a
+# timed loop).
 #   baremetal-split.sh DIR [MODE...]   (DIR holds NAME.elf and dma.img;
 #                                       modes default to "split patch")
 dir=$1
 shift
 modes=${*:-split patch}
 checks() { grep -aE '^(not )?ok [0-9]+' "$1" | sed 's/^not //; s/ - .*//'; }
+states() { grep -a '^# state ' "$1" | tr -d '\r'; }
 failing() { grep -aE '^not ok [0-9]+' "$1" | sed 's/^not ok \([0-9]*\).*/\1/'; }
 # without_deviations PROG IN OUT: IN without the checks that are documented
 # patch-mode deviations of PROG ($dir/patch-deviations, from
 # tests/baremetal; a check and the ones that follow from it share the
 # name's prefix), the rest renumbered in order; the dropped ones reported.
+# A prefix "state X" drops the program's "# state <rule> X:" lines.
 without_deviations() {
 	: > "$3.dev"
 	[ -f "$dir/patch-deviations" ] &&
 		sed -n "s/^$1|\([^|]*\)|\(.*\)/\1|\2/p" "$dir/patch-deviations" > "$3.dev"
 	awk -F'|' -v devs="$3.dev" -v prog="$1" '
 		BEGIN { while ((getline l < devs) > 0) { split(l, f, "|"); pre[++n] = f[1]; why[n] = f[2] } }
+		/^# state / {
+			# "state X": the program'"'"'s "# state <rule> X:" lines
+			split($0, w, " "); key = "state " w[4]; sub(/:$/, "", key)
+			for (i = 1; i <= n; i++)
+				if (pre[i] == key) {
+					if (!told[i]++)
+						print "@@# " prog ": " key ": not compared in patch mode: " why[i] > "/dev/stderr"
+					next
+				}
+		}
 		/^(not )?ok [0-9]+ - / {
 			name = $0; sub(/^(not )?ok [0-9]+ - /, "", name)
 			for (i = 1; i <= n; i++)
@@ -69,11 +83,18 @@ for elf in "$dir"/*.elf; do
 			failing $emu | grep -qx "$f" || worse="$worse $f"
 		done
 		what="baremetal $p under mvm.ko ($m mode) = under the emulator"
+		states $emu > $out.st-emu
+		states $out > $out.st
+		nstate=$(wc -l < $out.st)
+		sttext=
+		[ "$nstate" -gt 0 ] && sttext=", $nstate state lines the same"
 		if [ "$e" = "$k" ] && [ "$(checks $emu)" = "$(checks $out)" ] &&
-		   grep -aq "^# end $p" $out && [ -z "$worse" ]; then
-			echo "@@ok $what: status $k, $n checks"
+		   grep -aq "^# end $p" $out && [ -z "$worse" ] &&
+		   cmp -s $out.st-emu $out.st; then
+			echo "@@ok $what: status $k, $n checks$sttext"
 		else
 			echo "@@not ok $what: status emu $e kmod $k, failing only under kmod:${worse:- none}"
+			diff $out.st-emu $out.st | head -12 | sed 's/^/@@#   state: /'
 			diff $emu $out | head -12 | sed 's/^/@@#   /'
 			tail -3 /tmp/bm-$p.$m.err | sed 's/^/@@#   /'
 		fi
