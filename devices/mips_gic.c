@@ -16,11 +16,11 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "cpu.h"
 #include "device.h"
 #include "dtb.h"
+#include "host_clock.h"
 #include "log.h"
 #include "mips_gic.h"
 
@@ -95,11 +95,7 @@ struct mips_gic {
 
 static uint64_t gic__host_ticks(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * GIC_COUNTER_HZ +
-	       (uint64_t)ts.tv_nsec / (1000000000ull / GIC_COUNTER_HZ);
+	return host_clock__mono_ns() / (1000000000ull / GIC_COUNTER_HZ);
 }
 
 static uint64_t gic__counter(struct mips_gic *g)

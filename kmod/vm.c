@@ -20,8 +20,9 @@ static void unpin_range(struct mvm_vm *vm, u64 gpa, u64 size)
 	unsigned long last = (gpa + size - 1) >> PAGE_SHIFT;
 	unsigned long gfn;
 	struct page *page;
+	void *decision;	/* a value entry: huge or not */
 
-	xa_for_each_range(&vm->huge, gfn, page, first / MVM_HUGE_PAGES,
+	xa_for_each_range(&vm->huge, gfn, decision, first / MVM_HUGE_PAGES,
 			  last / MVM_HUGE_PAGES)
 		xa_erase(&vm->huge, gfn);
 	xa_for_each_range(&vm->pins, gfn, page, first, last) {

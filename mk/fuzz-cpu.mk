@@ -16,7 +16,7 @@ FUZZ_CPU_CC ?= clang
 FUZZ_CPU_DIR := build/fuzz-cpu
 FUZZ_SECONDS ?= 600
 FUZZ_CPU_CORE_SRCS := vmm/cpu.c vmm/cp0.c vmm/tlb.c vmm/decode.c vmm/interp.c \
-	vmm/code_cache.c vmm/bus.c vmm/log.c \
+	vmm/code_cache.c vmm/bus.c vmm/log.c vmm/host_clock.c \
 	$(wildcard vmm/cpu_debug.c)
 # (SANITIZE=1 or TSAN=1 may be set: this build has its own sanitizers.)
 FUZZ_CPU_FLAGS := $(filter-out -fsanitize=% -O% -Wno-tsan,$(CFLAGS_COMMON)) \

@@ -11,22 +11,15 @@
 
 #include "cpu_debug.h"
 #include "cpu_internal.h"
+#include "host_clock.h"
 
 #define POLL_INTERVAL_BLOCKS	256
 /* Exceptions in a row without the guest retiring a block: a dead guest. */
 #define EXCEPTION_STORM_LIMIT	1000000
 
-static uint64_t host_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t host_time_ticks(void)
 {
-	return host_ns() / (1000000000ull / CPU_COUNT_HZ);
+	return host_clock__mono_ns() / (1000000000ull / CPU_COUNT_HZ);
 }
 
 static struct cpu_clock guest_clock = { CPU_COUNT_HZ, host_time_ticks };

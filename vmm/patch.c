@@ -467,6 +467,14 @@ static void side_exit(struct emitter *e, uint64_t target, bool step)
 	e->nside++;
 }
 
+/* A branch that always leaves to a side exit (its slot a nop). */
+static void emit_side_exit(struct emitter *e, uint64_t target, bool step)
+{
+	emit(e, H_BEQ(0, 0, 0));
+	side_exit(e, target, step);
+	emit(e, H_NOP);
+}
+
 /*
  * The guest address base + imm into s, then redirected into its window:
  * s = (va mod 2^40) + segment_base[va >> 59], t a second scratch. Guest
@@ -604,9 +612,7 @@ static void emit_icache_hit(struct emitter *e, const struct insn *in)
 	/* one side exit for all three: the core executes the instruction */
 	for (unsigned int i = 0; i < nout; i++)
 		patch_branch(e, out[i], e->n);
-	emit(e, H_BEQ(0, 0, 0));
-	side_exit(e, e->pc_now, true);
-	emit(e, H_NOP);
+	emit_side_exit(e, e->pc_now, true);
 	patch_branch(e, skip, e->n);
 }
 
@@ -626,9 +632,7 @@ static void emit_icache_index(struct emitter *e)
 	skip = e->n;
 	emit(e, H_BNE(s, 0, 0));
 	emit(e, H_NOP);
-	emit(e, H_BEQ(0, 0, 0));
-	side_exit(e, e->pc_now, true);
-	emit(e, H_NOP);
+	emit_side_exit(e, e->pc_now, true);
 	patch_branch(e, skip, e->n);
 }
 
@@ -650,9 +654,7 @@ static void emit_compare_ack(struct emitter *e, const struct insn *in)
 	ack = e->n;
 	emit(e, H_BEQ(s, t, 0));
 	emit(e, H_NOP);
-	emit(e, H_BEQ(0, 0, 0));
-	side_exit(e, e->pc_now, true);
-	emit(e, H_NOP);
+	emit_side_exit(e, e->pc_now, true);
 	patch_branch(e, ack, e->n);
 	emit(e, H_LW(s, cp0_offset(CP0_CAUSE, 0), 0));
 	emit(e, H_LUI(t, (uint16_t)(CAUSE_TI >> 16)));
@@ -780,9 +782,7 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 	no_irq[1] = e->n;
 	emit(e, H_BEQ(t, 0, 0));
 	emit(e, H_NOP);
-	emit(e, H_BEQ(0, 0, 0));
-	side_exit(e, pc + 4, false);
-	emit(e, H_NOP);
+	emit_side_exit(e, pc + 4, false);
 	patch_branch(e, no_irq[0], e->n);
 	patch_branch(e, no_irq[1], e->n);
 }
