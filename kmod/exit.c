@@ -260,6 +260,37 @@ static int exception_exit(struct mvm_vcpu *v)
 	return exception_exit_flags(v, 0);
 }
 
+/*
+ * The guest TLB's translation of gva; false, with *ret the exit that
+ * hands its fault to the VMM (a refill or an invalid entry), if none.
+ */
+static bool translate_or_exit(struct mvm_vcpu *v, u64 gva, u64 *gpa,
+			      bool *dirty, int *ret)
+{
+	switch (translate(v, gva, gpa, dirty)) {
+	case XLATE_OK:
+		return true;
+	case XLATE_MISS:
+		*ret = exception_exit_flags(v, MVM_EX_TLB_REFILL);
+		return false;
+	default:
+		*ret = exception_exit(v);
+		return false;
+	}
+}
+
+/* The refill's entry (v->tlb's EntryLo/PageMask set) goes in at re-entry. */
+static int shadow_refill(struct mvm_vcpu *v, u64 entryhi, u64 gva, u64 gpa,
+			 u64 entrylo)
+{
+	v->tlb.entryhi = entryhi;
+	v->tlb.mm = v->cur_mm;
+	v->tlb.valid = true;
+	v->stat_refills++;
+	trace_mvm_tlb_refill(v->id, gva, gpa, entrylo);
+	return REENTER;
+}
+
 /* lb lh lw ld lbu lhu lwu, sb sh sw sd: length, direction, signedness. */
 static int decode_access(u32 insn, u8 *len, bool *is_write, bool *sign)
 {
@@ -498,20 +529,15 @@ static int gk_tlb_miss(struct mvm_vcpu *v)
 	unsigned int half = (hva >> PAGE_SHIFT) & 1;
 	enum gk_kind kind = gk_classify(v, hva, &addr);
 	bool ok[2], dirty, fetch;
+	int ret;
 
 	fetch = hva == pc || (v->ctx->cause & CAUSE_BD && hva == pc + 4);
 	switch (kind) {
 	case GK_NONE:
 		return exception_exit(v);
 	case GK_GVA:
-		switch (translate(v, addr, &gpa, &dirty)) {
-		case XLATE_OK:
-			break;
-		case XLATE_MISS:
-			return exception_exit_flags(v, MVM_EX_TLB_REFILL);
-		default:
-			return exception_exit(v);
-		}
+		if (!translate_or_exit(v, addr, &gpa, &dirty, &ret))
+			return ret;
 		break;
 	case GK_GPA:
 		gpa = addr;
@@ -521,25 +547,14 @@ static int gk_tlb_miss(struct mvm_vcpu *v)
 	}
 	if (fetch && kind != GK_CODE)
 		return exception_exit(v);
-	if (gk_huge_entry(v, kind, addr)) {
-		v->tlb.entryhi = hva & ~(u64)(MVM_HUGE_SIZE - 1);
-		v->tlb.mm = v->cur_mm;
-		v->tlb.valid = true;
-		v->stat_refills++;
-		trace_mvm_tlb_refill(v->id, hva, gpa, v->tlb.entrylo[0]);
-		return REENTER;
-	}
+	if (gk_huge_entry(v, kind, addr))
+		return shadow_refill(v, hva & ~(u64)(MVM_HUGE_SIZE - 1), hva, gpa,
+				     v->tlb.entrylo[0]);
 	v->tlb.pagemask = PM_DEFAULT_MASK;
 	v->tlb.entrylo[0] = gk_entrylo(v, pair, &ok[0]);
 	v->tlb.entrylo[1] = gk_entrylo(v, pair + PAGE_SIZE, &ok[1]);
-	if (ok[half]) {
-		v->tlb.entryhi = pair;
-		v->tlb.mm = v->cur_mm;
-		v->tlb.valid = true;
-		v->stat_refills++;
-		trace_mvm_tlb_refill(v->id, hva, gpa, v->tlb.entrylo[half]);
-		return REENTER;
-	}
+	if (ok[half])
+		return shadow_refill(v, pair, hva, gpa, v->tlb.entrylo[half]);
 	if (mvm_vm_gpa_is_ram(v->vm, gpa))	/* RAM whose pages are gone */
 		return internal_error(v, MVM_INTERNAL_ERROR_PIN, hva, gpa);
 	return mmio_exit(v, gpa);
@@ -573,30 +588,19 @@ static int gk_tlb_mod(struct mvm_vcpu *v)
 static int tlb_miss(struct mvm_vcpu *v)
 {
 	u64 gva = v->ctx->badvaddr, gpa, pair = gva & ~(2 * PAGE_SIZE - 1);
+	unsigned int half = (gva >> PAGE_SHIFT) & 1;
 	bool ram[2], dirty;
+	int ret;
 
 	if (v->kmode)
 		return gk_tlb_miss(v);
-	switch (translate(v, gva, &gpa, &dirty)) {
-	case XLATE_OK:
-		break;
-	case XLATE_MISS:
-		return exception_exit_flags(v, MVM_EX_TLB_REFILL);
-	default:
-		return exception_exit(v);
-	}
+	if (!translate_or_exit(v, gva, &gpa, &dirty, &ret))
+		return ret;
 	v->tlb.pagemask = PM_DEFAULT_MASK;
 	v->tlb.entrylo[0] = entrylo_of(v, pair, &ram[0]);
 	v->tlb.entrylo[1] = entrylo_of(v, pair + PAGE_SIZE, &ram[1]);
-	if (ram[(gva >> PAGE_SHIFT) & 1]) {
-		v->tlb.entryhi = pair;
-		v->tlb.mm = v->cur_mm;
-		v->tlb.valid = true;
-		v->stat_refills++;
-		trace_mvm_tlb_refill(v->id, gva, gpa,
-				     v->tlb.entrylo[(gva >> PAGE_SHIFT) & 1]);
-		return REENTER;
-	}
+	if (ram[half])
+		return shadow_refill(v, pair, gva, gpa, v->tlb.entrylo[half]);
 	if (mvm_vm_gpa_is_ram(v->vm, gpa))	/* RAM whose pages are gone */
 		return internal_error(v, MVM_INTERNAL_ERROR_PIN, gva, gpa);
 	if (gva == v->ctx->pc)		/* executing from MMIO: a guest fault */

@@ -15,20 +15,18 @@
 #define LA(r, sym) lui r, %hi(sym); addiu r, r, %lo(sym)
 #define RULE(name) .globl name; .balign 8; name: RULE_BEGIN
 
+/* op (sd or ld) the registers C expects kept, at rule_ctx ($1) */
+	.macro	C_CONTEXT op
+	.set	ctx_off, 0
+	.irp	r, 16, 17, 18, 19, 20, 21, 22, 23, 28, 29, 30, 31
+	\op	$\r, ctx_off($1)
+	.set	ctx_off, ctx_off + 8
+	.endr
+	.endm
+
 	.macro	RULE_BEGIN
 	LA($1, rule_ctx)
-	sd	$16, 0($1)
-	sd	$17, 8($1)
-	sd	$18, 16($1)
-	sd	$19, 24($1)
-	sd	$20, 32($1)
-	sd	$21, 40($1)
-	sd	$22, 48($1)
-	sd	$23, 56($1)
-	sd	$28, 64($1)
-	sd	$29, 72($1)
-	sd	$30, 80($1)
-	sd	$31, 88($1)
+	C_CONTEXT sd
 	LA($29, rule_out)
 	LA($3, rule_in)
 	ld	$1, 256($3)
@@ -52,18 +50,7 @@
 	mflo	$1
 	sd	$1, 264($29)
 	LA($1, rule_ctx)
-	ld	$16, 0($1)
-	ld	$17, 8($1)
-	ld	$18, 16($1)
-	ld	$19, 24($1)
-	ld	$20, 32($1)
-	ld	$21, 40($1)
-	ld	$22, 48($1)
-	ld	$23, 56($1)
-	ld	$28, 64($1)
-	ld	$29, 72($1)
-	ld	$30, 80($1)
-	ld	$31, 88($1)
+	C_CONTEXT ld
 	jr	$31
 	nop
 	.endm
