@@ -96,24 +96,6 @@ FIXTURE(gk) {
 	uint32_t *code;		/* the translation cache */
 };
 
-static int set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
-		   uint64_t lo0, uint64_t lo1, uint64_t pagemask)
-{
-	struct mvm_tlb_entry e = {
-		.index = index, .entryhi = hi, .entrylo0 = lo0,
-		.entrylo1 = lo1, .pagemask = pagemask,
-	};
-
-	return ioctl(t->vcpu_fd, MVM_SET_TLB, &e) ? -errno : 0;
-}
-
-static int set_cp0(struct mvm_test_vm *t, int reg, uint64_t val)
-{
-	struct mvm_one_reg r = { MVM_REG_CP0(reg, 0), (uintptr_t)&val };
-
-	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
-}
-
 static uint64_t get_cp0(struct mvm_test_vm *t, int reg)
 {
 	uint64_t val = ~0ull;
@@ -171,7 +153,7 @@ FIXTURE_SETUP(gk)
 	*host(t, OTHER_GPA) = 0x2222;
 	*host(t, THIRD_GPA) = 0x3333;
 	ASSERT_EQ(0, guest_mmu(t, 1));
-	ASSERT_EQ(0, set_cp0(t, 10, 5));	/* guest ASID 5 */
+	ASSERT_EQ(0, mvm_set_cp0(t, 10, 0, 5));	/* guest ASID 5 */
 	ASSERT_EQ(0, gk_enable(t, (uintptr_t)self->comm, (uintptr_t)self->code,
 			       CODE_SIZE, 0, 0));
 }
@@ -281,7 +263,7 @@ TEST_F(gk, host_count_in_kernel_mode_only)
 	/* The same code in user mode: no Count for the guest's user mode. */
 	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, gk_count_start,
 				   GUEST_CODE_LEN(gk_count)));
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	ASSERT_EQ(0, run_user(t));
 	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
@@ -307,9 +289,9 @@ TEST_F(gk, syscall_exit_has_the_host_pc_and_insn)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_cp0(t, 13, 0x24));
-	ASSERT_EQ(0, set_cp0(t, 14, 0xffffffff80001234ull));
-	ASSERT_EQ(0, set_cp0(t, 8, 0xffffffff80005678ull));
+	ASSERT_EQ(0, mvm_set_cp0(t, 13, 0, 0x24));
+	ASSERT_EQ(0, mvm_set_cp0(t, 14, 0, 0xffffffff80001234ull));
+	ASSERT_EQ(0, mvm_set_cp0(t, 8, 0, 0xffffffff80005678ull));
 	gk_load(gk_li1, 0x1ffc);	/* the syscall on the next page */
 	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 0x2000);
 	EXPECT_EQ(SYSCALL_INSN, t->run->ex.insn);
@@ -339,7 +321,7 @@ TEST_F(gk, xkseg_through_the_guest_tlb)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
 			     LO(DATA_GPA, LO_V | LO_D),
 			     LO(OTHER_GPA, LO_V | LO_D), 0));
 	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 1, 0x1111);
@@ -353,9 +335,9 @@ TEST_F(gk, ckseg2_through_the_guest_tlb)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 1, 0xffffffffc0000000ull | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xffffffffc0000000ull | 5,
 			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
-	ASSERT_EQ(0, set_tlb(t, 2, 0xc00000ffc0002000ull | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0xc00000ffc0002000ull | 5,
 			     LO(OTHER_GPA, LO_V | LO_D), 0, 0));
 	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2, 3, 0x1111);
 	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2 + 0x2000, 4,
@@ -368,18 +350,18 @@ TEST_F(gk, useg_through_the_guest_tlb_under_its_asid_only)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 1, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
 			     0, 0));
 	rw_through(_metadata, self, 0x800000, 5, 0x1111);
 	EXPECT_EQ(5, *host(t, DATA_GPA + 8));
 	/* ASID 6: no entry, a guest refill with host addresses. */
-	ASSERT_EQ(0, set_cp0(t, 10, 6));
+	ASSERT_EQ(0, mvm_set_cp0(t, 10, 0, 6));
 	gk_load(gk_rw, 0);
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
 	EXPECT_EQ(MVM_EX_TLB_REFILL, t->run->ex.flags);
 	EXPECT_EQ(0x800000, t->run->ex.badvaddr);
-	ASSERT_EQ(0, set_cp0(t, 10, 5));
+	ASSERT_EQ(0, mvm_set_cp0(t, 10, 0, 5));
 	rw_through(_metadata, self, 0x800000, 6, 0x1111);
 }
 
@@ -438,7 +420,7 @@ TEST_F(gk, xkseg_faults_are_exceptions_with_host_addresses)
 	struct mvm_test_vm *t = &self->t;
 	uint64_t a0 = MVM_GK_XKSEG_BASE + 0x800000;
 
-	ASSERT_EQ(0, set_cp0(t, 8, 0x5678));
+	ASSERT_EQ(0, mvm_set_cp0(t, 8, 0, 0x5678));
 	gk_load(gk_rw, 0);
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, a0));
 	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
@@ -446,12 +428,12 @@ TEST_F(gk, xkseg_faults_are_exceptions_with_host_addresses)
 	EXPECT_EQ(a0, t->run->ex.badvaddr);
 	EXPECT_EQ(0x5678, get_cp0(t, 8));
 	/* Invalid entry: no refill flag. */
-	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000800000ull | 5, 0, 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000800000ull | 5, 0, 0, 0));
 	expect_exc(_metadata, t, MVM_EXC_TLBL, MVM_GK_CODE_BASE);
 	EXPECT_EQ(0, t->run->ex.flags);
 	EXPECT_EQ(a0, t->run->ex.badvaddr);
 	/* Clean page: the load works, the store is a Mod. */
-	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000800000ull | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000800000ull | 5,
 			     LO(DATA_GPA, LO_V), 0, 0));
 	expect_exc(_metadata, t, MVM_EXC_MOD, MVM_GK_CODE_BASE + 4);
 	EXPECT_EQ(a0 + 8, t->run->ex.badvaddr);
@@ -506,21 +488,21 @@ TEST_F(gk, set_tlb_invalidates_kernel_mode_entries)
 		for (k = 0; k < 4; k++) {
 			uint64_t gpa = k % 2 ? OTHER_GPA : DATA_GPA;
 
-			ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi | 5,
+			ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi | 5,
 					     LO(gpa, LO_V | LO_D), 0, 0));
 			rw_through(_metadata, self, cases[i].a0, k,
 				   *host(t, gpa));
 		}
 		/* A global entry reaches every ASID's kernel mode. */
-		ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi,
+		ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi,
 				     LO(THIRD_GPA, LO_V | LO_D | LO_G),
 				     LO(0, LO_G), 0));
 		rw_through(_metadata, self, cases[i].a0, 9, 0x3333);
-		ASSERT_EQ(0, set_tlb(t, 3, cases[i].hi,
+		ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi,
 				     LO(DATA_GPA, LO_V | LO_D | LO_G),
 				     LO(0, LO_G), 0));
 		rw_through(_metadata, self, cases[i].a0, 9, 0x1111);
-		ASSERT_EQ(0, set_tlb(t, 3, 0, 0, 0, 0));
+		ASSERT_EQ(0, mvm_set_tlb(t, 3, 0, 0, 0, 0));
 	}
 }
 
@@ -546,14 +528,14 @@ TEST_F(gk, kernel_entry_rewrites_keep_user_entries)
 
 	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 				   GUEST_CODE_LEN(guest_load)));
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
 			     LO(DATA_GPA, LO_V), 0));
 	for (i = 0; i < runs; i++) {
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
-		ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+		ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
 				     LO(gpa, LO_V | LO_D), 0, 0));
-		ASSERT_EQ(0, set_tlb(t, 2, 0xc000000000800000ull,
+		ASSERT_EQ(0, mvm_set_tlb(t, 2, 0xc000000000800000ull,
 				     LO(gpa, LO_V | LO_D | LO_G), LO(0, LO_G),
 				     0));
 		rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 0,
@@ -668,7 +650,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 	unsigned int i;
 
 	self->comm[0] = 0xc0c0;
-	ASSERT_EQ(0, set_tlb(t, 1, 0xc000000000400000ull | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
 			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		/* Kernel mode maps it (a load of the address)... */
@@ -679,7 +661,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 		/* ... user mode takes a guest refill there. */
 		ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 					   GUEST_CODE_LEN(guest_load)));
-		ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+		ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
 				     0, 0));
 		ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 		ASSERT_EQ(0, mvm_set_reg(t, R_A0, addrs[i]));
@@ -693,7 +675,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 		EXPECT_EQ(CODE_GVA, t->run->pc);
 	}
 	/* A guest page at 0x1000 is RAM in user mode, the commpage in kernel. */
-	ASSERT_EQ(0, set_tlb(t, 2, 0 | 5, LO(THIRD_GPA, LO_V | LO_D),
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0 | 5, LO(THIRD_GPA, LO_V | LO_D),
 			     LO(OTHER_GPA, LO_V), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x1000));
@@ -836,7 +818,7 @@ TEST_F(gk, misaligned_pc_is_an_address_error)
 	}
 	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 				   GUEST_CODE_LEN(guest_load)));
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA | 1));
 	ASSERT_EQ(0, run_user(t));
 	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
@@ -939,7 +921,7 @@ TEST_F_TIMEOUT(gk, random_kernel_code, 300)
 
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	for (i = 0; i < 16; i++)
-		ASSERT_EQ(0, set_tlb(t, i, (rnd() % 2 ? 0xc000000000000000ull :
+		ASSERT_EQ(0, mvm_set_tlb(t, i, (rnd() % 2 ? 0xc000000000000000ull :
 					   0xffffffffc0000000ull) |
 				     ((rnd() % 0x800) << 13) | rnd() % 8,
 				     LO(GUEST_RAM_GPA + rnd() % GUEST_RAM_SIZE,

@@ -38,17 +38,6 @@ FIXTURE(mmu) {
 	struct mvm_test_vm t;
 };
 
-static int set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
-		   uint64_t lo0, uint64_t lo1, uint64_t pagemask)
-{
-	struct mvm_tlb_entry e = {
-		.index = index, .entryhi = hi, .entrylo0 = lo0,
-		.entrylo1 = lo1, .pagemask = pagemask,
-	};
-
-	return ioctl(t->vcpu_fd, MVM_SET_TLB, &e) ? -errno : 0;
-}
-
 static int set_asid(struct mvm_test_vm *t, uint64_t asid)
 {
 	struct mvm_one_reg r = { MVM_REG_CP0(10, 0), (uintptr_t)&asid };
@@ -94,7 +83,7 @@ FIXTURE_SETUP(mmu)
 	ASSERT_EQ(0, guest_mmu(t, 1));
 	ASSERT_EQ(0, set_asid(t, 5));
 	/* Entry 0: code (even page) and data (odd page) at CODE_GVA, ASID 5. */
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
 			     LO(DATA_GPA, LO_V | LO_D), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, CODE_GVA + 0x1000));
@@ -150,7 +139,7 @@ TEST_F(mmu, miss_is_a_guest_refill)
 	expect_guest_fault(_metadata, t, MVM_EXC_TLBL, MVM_EX_TLB_REFILL,
 			   CODE_GVA, 0x800000);
 	/* The guest's handler would now write an entry and retry. */
-	ASSERT_EQ(0, set_tlb(t, 1, 0x800000 | 5, LO(OTHER_GPA, LO_V | LO_D), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 5, LO(OTHER_GPA, LO_V | LO_D), 0, 0));
 	expect_syscall(_metadata, t, 0x2222);
 	EXPECT_EQ(0xabcd, *host(t, OTHER_GPA + 8));
 }
@@ -160,7 +149,7 @@ TEST_F(mmu, invalid_and_clean_pages_fault)
 	struct mvm_test_vm *t = &self->t;
 
 	/* Even page valid but clean, odd page invalid. */
-	ASSERT_EQ(0, set_tlb(t, 1, 0x800000 | 5, LO(OTHER_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 5, LO(OTHER_GPA, LO_V), 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	expect_guest_fault(_metadata, t, MVM_EXC_MOD, 0, CODE_GVA + 4, 0x800008);
 	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));	/* the load went through */
@@ -181,7 +170,7 @@ TEST_F(mmu, asid_selects_entries)
 	expect_guest_fault(_metadata, t, MVM_EXC_TLBL, MVM_EX_TLB_REFILL,
 			   CODE_GVA, CODE_GVA);
 	/* A global entry matches every ASID. */
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V | LO_G),
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V | LO_G),
 			     LO(DATA_GPA, LO_V | LO_D | LO_G), 0));
 	expect_syscall(_metadata, t, 0x1111);
 }
@@ -191,7 +180,7 @@ TEST_F(mmu, remap_is_seen_at_once)
 	struct mvm_test_vm *t = &self->t;
 
 	expect_syscall(_metadata, t, 0x1111);
-	ASSERT_EQ(0, set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
 			     LO(OTHER_GPA, LO_V | LO_D), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	expect_syscall(_metadata, t, 0x2222);
@@ -203,7 +192,7 @@ TEST_F(mmu, large_pages)
 	struct mvm_test_vm *t = &self->t;
 
 	/* 16 KiB pages: GVA 0x1000000 + 0x2000 lies in the even page. */
-	ASSERT_EQ(0, set_tlb(t, 2, 0x1000000 | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x1000000 | 5,
 			     LO(GUEST_RAM_GPA, LO_V | LO_D), 0, 0x6000));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x1000000 + (DATA_GPA - GUEST_RAM_GPA)));
 	expect_syscall(_metadata, t, 0x1111);
@@ -217,7 +206,7 @@ TEST_F(mmu, guest_pages_without_ram_are_mmio)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 3, 0x2000000 | 5,
+	ASSERT_EQ(0, mvm_set_tlb(t, 3, 0x2000000 | 5,
 			     LO(GUEST_MMIO_GPA, LO_V | LO_D), 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x2000010));
 	ASSERT_EQ(0, mvm_run(t));
@@ -324,7 +313,7 @@ TEST_F(mmu, asid_switches_keep_host_entries)
 	int i, runs = 40;
 
 	/* ASID 6: the same code page, another data page at the same GVA. */
-	ASSERT_EQ(0, set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
 			     LO(OTHER_GPA, LO_V | LO_D), 0));
 	ASSERT_NE(~0ull, stat(t, MVM_REG_STAT_REFILLS));
 	run_asid(_metadata, t, 5, 1, 0x1111);
@@ -350,14 +339,14 @@ TEST_F(mmu, rewriting_an_entry_keeps_the_others)
 	uint64_t before, refills = 0;
 	int i, runs = 20;
 
-	ASSERT_EQ(0, set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
 			     LO(OTHER_GPA, LO_V | LO_D), 0));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	run_asid(_metadata, t, 6, 0, 0x2222);
 	for (i = 0; i < runs; i++) {
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
-		ASSERT_EQ(0, set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
+		ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
 				     LO(gpa, LO_V | LO_D), 0));
 		run_asid(_metadata, t, 6, 0, *host(t, gpa));
 		before = stat(t, MVM_REG_STAT_REFILLS);
@@ -375,7 +364,7 @@ TEST_F(mmu, rewriting_an_entry_keeps_the_others)
 	for (i = 0; i < runs; i++) {
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
-		ASSERT_EQ(0, set_tlb(t, 2, 0x800000 | 5, LO(gpa, LO_V | LO_D),
+		ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, LO(gpa, LO_V | LO_D),
 				     0, 0));
 		before = stat(t, MVM_REG_STAT_REFILLS);
 		run_asid(_metadata, t, 5, 0, *host(t, gpa));
@@ -392,19 +381,19 @@ TEST_F(mmu, rewriting_a_global_entry_reaches_every_asid)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
 			     LO(OTHER_GPA, LO_V | LO_D), 0));
-	ASSERT_EQ(0, set_tlb(t, 2, 0x800000, LO(DATA_GPA, LO_V | LO_D | LO_G),
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000, LO(DATA_GPA, LO_V | LO_D | LO_G),
 			     LO(0, LO_G), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	run_asid(_metadata, t, 6, 0, 0x1111);
-	ASSERT_EQ(0, set_tlb(t, 2, 0x800000,
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000,
 			     LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
 	run_asid(_metadata, t, 5, 0, 0x3333);
 	run_asid(_metadata, t, 6, 0, 0x3333);
 	/* Global to per-ASID: ASID 6 loses it. */
-	ASSERT_EQ(0, set_tlb(t, 2, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
 			     LO(0, 0), 0));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	ASSERT_EQ(0, set_asid(t, 6));
@@ -418,21 +407,21 @@ TEST_F(mmu, new_entry_hiding_another_wins_at_once)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_tlb(t, 10, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
+	ASSERT_EQ(0, mvm_set_tlb(t, 10, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
 			     0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	run_asid(_metadata, t, 5, 0, 0x1111);
-	ASSERT_EQ(0, set_tlb(t, 3, 0x800000 | 5, LO(OTHER_GPA, LO_V | LO_D),
+	ASSERT_EQ(0, mvm_set_tlb(t, 3, 0x800000 | 5, LO(OTHER_GPA, LO_V | LO_D),
 			     0, 0));
 	run_asid(_metadata, t, 5, 0, 0x2222);
 	/* Even when the new one is invalid: a guest TLBL now. */
-	ASSERT_EQ(0, set_tlb(t, 2, 0x800000 | 5, 0, 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, 0, 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	expect_guest_fault(_metadata, t, MVM_EXC_TLBL, 0, CODE_GVA, 0x800000);
 	/* A global one hides it too. */
-	ASSERT_EQ(0, set_tlb(t, 2, 0, 0, 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0, 0, 0, 0));
 	run_asid(_metadata, t, 5, 0, 0x2222);
-	ASSERT_EQ(0, set_tlb(t, 1, 0x800000,
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000,
 			     LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
 	run_asid(_metadata, t, 5, 0, 0x3333);
 }
@@ -511,8 +500,8 @@ TEST_F(mmu, random_tlb_writes_and_asid_switches_match_a_model)
 	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 				   GUEST_CODE_LEN(guest_load)));
 	/* The code: global, in the last guest entry. */
-	ASSERT_EQ(0, set_tlb(t, 0, 0, 0, 0, 0));
-	ASSERT_EQ(0, set_tlb(t, MVM_GUEST_TLB_SIZE - 1, CODE_GVA,
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, 0, 0, 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, MVM_GUEST_TLB_SIZE - 1, CODE_GVA,
 			     LO(CODE_GPA, LO_V | LO_G), LO(0, LO_G), 0));
 	memset(tlb, 0, sizeof(tlb));
 	for (step = 0; step < 600; step++) {
@@ -532,7 +521,7 @@ TEST_F(mmu, random_tlb_writes_and_asid_switches_match_a_model)
 					 g | (m_rnd() % 4 ? LO_V : 0));
 			e->entrylo1 = LO(M_DATA_GPA + (m_rnd() % 8) * 0x1000,
 					 g | (m_rnd() % 4 ? LO_V : 0));
-			ASSERT_EQ(0, set_tlb(t, slot, e->entryhi, e->entrylo0,
+			ASSERT_EQ(0, mvm_set_tlb(t, slot, e->entryhi, e->entrylo0,
 					     e->entrylo1, e->pagemask));
 		} else if (what < 6) {
 			asid = 5 + m_rnd() % 3;

@@ -131,17 +131,10 @@ TEST_F(vm, exit_reserved_instruction)
 	EXPECT_EQ(0xec000000, self->t.run->ex.insn);
 }
 
-static int set_cp0(struct mvm_test_vm *t, int reg, int sel, uint64_t val)
-{
-	struct mvm_one_reg r = { MVM_REG_CP0(reg, sel), (uintptr_t)&val };
-
-	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
-}
-
 /* The host's HWREna must not let the guest read host state. */
 TEST_F(vm, rdhwr_is_reserved_in_guest_mode)
 {
-	ASSERT_EQ(0, set_cp0(&self->t, 7, 0, 0));
+	ASSERT_EQ(0, mvm_set_cp0(&self->t, 7, 0, 0));
 	ASSERT_EQ(0, load_guest(&self->t, guest_rdhwr_userlocal));
 	expect_exception(_metadata, &self->t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
 	EXPECT_EQ(0, mvm_reg(&self->t, 3));
@@ -190,8 +183,8 @@ TEST_F(vm, rdhwr_userlocal_reads_the_guests_userlocal)
 	ASSERT_LE(0, native);
 	ASSERT_EQ(0, load_guest(t, guest_tls_loop));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, n));
-	ASSERT_EQ(0, set_cp0(t, 4, 2, ul));
-	ASSERT_EQ(0, set_cp0(t, 7, 0, 1u << 29));
+	ASSERT_EQ(0, mvm_set_cp0(t, 4, 2, ul));
+	ASSERT_EQ(0, mvm_set_cp0(t, 7, 0, 1u << 29));
 	vmm_tls = 43;
 	errno = 0;
 	before = exits(t);
@@ -224,13 +217,13 @@ TEST_F(vm, rdhwr_without_guest_hwrena_is_reserved)
 {
 	struct mvm_test_vm *t = &self->t;
 
-	ASSERT_EQ(0, set_cp0(t, 4, 2, 0x1234));
+	ASSERT_EQ(0, mvm_set_cp0(t, 4, 2, 0x1234));
 	ASSERT_EQ(0, load_guest(t, guest_rdhwr_userlocal));
-	ASSERT_EQ(0, set_cp0(t, 7, 0, ~(1ull << 29)));
+	ASSERT_EQ(0, mvm_set_cp0(t, 7, 0, ~(1ull << 29)));
 	expect_exception(_metadata, t, MVM_EXC_RI, GUEST_CODE_GPA + 4);
 	EXPECT_EQ(0, mvm_reg(t, 3));
 	/* CPUNum, SYNCI_Step, CC, CCRes would read host values: never. */
-	ASSERT_EQ(0, set_cp0(t, 7, 0, 0xffffffff));
+	ASSERT_EQ(0, mvm_set_cp0(t, 7, 0, 0xffffffff));
 	ASSERT_EQ(0, load_guest(t, guest_rdhwr_cycles));
 	expect_exception(_metadata, t, MVM_EXC_RI, GUEST_CODE_GPA);
 }

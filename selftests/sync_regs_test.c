@@ -422,23 +422,6 @@ GUEST_CODE(guest_rw,
 	"	sd	$5, 8($4)\n"
 	"	syscall\n");
 
-static int set_cp0(struct mvm_test_vm *t, int reg, uint64_t val)
-{
-	struct mvm_one_reg r = { MVM_REG_CP0(reg, 0), (uintptr_t)&val };
-
-	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
-}
-
-static int set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
-		   uint64_t lo0, uint64_t lo1)
-{
-	struct mvm_tlb_entry e = {
-		.index = index, .entryhi = hi, .entrylo0 = lo0, .entrylo1 = lo1,
-	};
-
-	return ioctl(t->vcpu_fd, MVM_SET_TLB, &e) ? -errno : 0;
-}
-
 static int enable(struct mvm_test_vm *t, uint32_t cap, uint64_t a0,
 		  uint64_t a1, uint64_t a2)
 {
@@ -456,9 +439,9 @@ TEST_F(sync, guest_mmu_user_mode)
 				   GUEST_CODE_LEN(guest_rw)));
 	*data = 0x1111;
 	ASSERT_EQ(0, enable(t, MVM_CAP_GUEST_MMU, 1, 0, 0));
-	ASSERT_EQ(0, set_cp0(t, 10, 5));
-	ASSERT_EQ(0, set_tlb(t, 0, MMU_CODE_GVA | 5, LO(MMU_CODE_GPA, LO_V),
-			     LO(MMU_DATA_GPA, LO_V | LO_D)));
+	ASSERT_EQ(0, mvm_set_cp0(t, 10, 0, 5));
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, MMU_CODE_GVA | 5, LO(MMU_CODE_GPA, LO_V),
+				 LO(MMU_DATA_GPA, LO_V | LO_D), 0));
 	t->run->s.regs.pc = MMU_CODE_GVA;
 	t->run->s.regs.gpr[R_A0] = MMU_CODE_GVA + 0x1000;
 	t->run->s.regs.gpr[R_A1] = 0xabcd;
@@ -513,7 +496,7 @@ TEST_F(sync, guest_kernel_mode)
 	       GUEST_CODE_LEN(gk_mmio_delay));
 	__builtin___clear_cache((char *)code, (char *)code + 0x400);
 	ASSERT_EQ(0, enable(t, MVM_CAP_GUEST_MMU, 1, 0, 0));
-	ASSERT_EQ(0, set_cp0(t, 10, 5));
+	ASSERT_EQ(0, mvm_set_cp0(t, 10, 0, 5));
 	ASSERT_EQ(0, enable(t, MVM_CAP_GUEST_KERNEL, (uintptr_t)comm,
 			    (uintptr_t)code, GK_CODE_SIZE));
 	memset(&t->run->s.regs, 0, sizeof(t->run->s.regs));

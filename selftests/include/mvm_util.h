@@ -66,6 +66,11 @@ int mvm_load_code(struct mvm_test_vm *t, uint64_t gpa, const void *code,
 int mvm_get_regs(struct mvm_test_vm *t, struct mvm_regs *r);
 int mvm_set_reg(struct mvm_test_vm *t, int reg, uint64_t val);
 uint64_t mvm_reg(struct mvm_test_vm *t, int reg);
+/* MVM_SET_ONE_REG of CP0 (reg, sel): 0 or -errno. */
+int mvm_set_cp0(struct mvm_test_vm *t, int reg, int sel, uint64_t val);
+/* MVM_SET_TLB of one guest TLB entry: 0 or -errno. */
+int mvm_set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
+		uint64_t lo0, uint64_t lo1, uint64_t pagemask);
 /* MVM_RUN: 0 or -errno. */
 int mvm_run(struct mvm_test_vm *t);
 /* Host pointer for a GPA inside the RAM slot. */

@@ -101,6 +101,24 @@ int mvm_get_regs(struct mvm_test_vm *t, struct mvm_regs *r)
 	return ioctl(t->vcpu_fd, MVM_GET_REGS, r) ? -errno : 0;
 }
 
+int mvm_set_cp0(struct mvm_test_vm *t, int reg, int sel, uint64_t val)
+{
+	struct mvm_one_reg r = { MVM_REG_CP0(reg, sel), (uintptr_t)&val };
+
+	return ioctl(t->vcpu_fd, MVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+int mvm_set_tlb(struct mvm_test_vm *t, uint32_t index, uint64_t hi,
+		uint64_t lo0, uint64_t lo1, uint64_t pagemask)
+{
+	struct mvm_tlb_entry e = {
+		.index = index, .entryhi = hi, .entrylo0 = lo0,
+		.entrylo1 = lo1, .pagemask = pagemask,
+	};
+
+	return ioctl(t->vcpu_fd, MVM_SET_TLB, &e) ? -errno : 0;
+}
+
 int mvm_set_reg(struct mvm_test_vm *t, int reg, uint64_t val)
 {
 	struct mvm_regs r;
