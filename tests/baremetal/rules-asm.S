@@ -301,12 +301,13 @@ RULE(rule_count)
 	RULE_END
 
 /*
- * mtc0 Compare: a deadline ~0.2 s away, TI seen, then the same value
+ * mtc0 Compare: a deadline 0.8-1.3 s away (far enough for a slow exit
+ * to write it before Count gets there), TI seen, then the same value
  * written again (the ack) clears TI. Interrupts are off (IM = 0).
  */
 RULE(rule_compare)
 	mfc0	$2, $9, 0
-	lui	$3, 0x200
+	lui	$3, 0x800		/* 2^27 counts: 0.8 s at 166 MHz */
 	addu	$3, $2, $3
 	mtc0	$3, $11, 0
 	ehb
