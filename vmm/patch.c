@@ -80,6 +80,8 @@
 #define H_ADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x21)
 #define H_RDHWR(rt, hwr)	((0x1fu << 26) | ((uint32_t)(rt) << 16) | ((uint32_t)(hwr) << 11) | 0x3b)
 #define H_LBU(rt, off, base)	I_TYPE(0x24, base, rt, off)
+#define H_LL(rt, off, base)	I_TYPE(0x30, base, rt, off)
+#define H_SC(rt, off, base)	I_TYPE(0x38, base, rt, off)
 #define H_SRLV(rd, rt, rs)	R_TYPE(rs, rt, rd, 0, 0x06)
 #define H_SLL(rd, rt, sa)	R_TYPE(0, rt, rd, sa, 0x00)
 #define H_DADDU(rd, rs, rt)	R_TYPE(rs, rt, rd, 0, 0x2d)
@@ -111,6 +113,7 @@ enum patch_class {
 	PC_BRANCH,		/* conditional, PC-relative */
 	PC_JUMP,		/* j, jal */
 	PC_JUMP_REG,		/* jr, jalr */
+	PC_ERET,		/* natively when it returns to kernel mode */
 };
 
 struct patch_stub {
@@ -339,9 +342,11 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 		return PC_JUMP;
 	case OP_JR: case OP_JALR:
 		return PC_JUMP_REG;
+	case OP_ERET:
+		return PC_ERET;
 	default:
 		/*
-		 * eret, tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
+		 * tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
 		 * rdpgpr/wrpgpr, synci, I-cache ops, FPU and COP2, reserved.
 		 */
 		return PC_STEP;
@@ -905,30 +910,16 @@ static void emit_jump(struct emitter *e, uint64_t bpc, const struct insn *br,
 }
 
 /*
- * jr/jalr: the target into a scratch before the slot runs; then the
- * jump hash {guest pc -> host pc} after the code; a miss leaves with the
- * target on the commpage.
+ * On to the guest target in scratch 2 (already at PATCH_COMM_TARGET):
+ * the jump hash {guest pc -> host pc} after the code, the scratches back
+ * before the jump; a miss leaves with the target on the commpage.
+ * Returns the word of that exit.
  */
-static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br,
-			  const struct insn *ds, enum patch_class dsc)
+static uint32_t emit_jump_hash(struct emitter *e)
 {
 	unsigned int x = e->b->scratch[2], y = e->b->scratch[1], z = e->b->scratch[0];
-	unsigned int rs = (br->raw >> 21) & 31, rd = (br->raw >> 11) & 31;
-	uint32_t miss;
+	uint32_t miss, exit;
 
-	resume_at(e, bpc, true);
-	e->pc_now = bpc;
-	emit(e, H_OR(x, rs, 0));
-	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
-	if (br->op == OP_JALR && rd)
-		emit_li64(e, rd, bpc + 8);
-	/*
-	 * The slot may use any scratch but x (the memory rules use 0 and 1).
-	 * Once it has run, a stop resumes at the target, never at the jump:
-	 * the slot must not run twice.
-	 */
-	emit_one(e, ds, dsc);
-	resume_indirect(e);
 	emit(e, H_DSRL(y, x, 2));
 	emit(e, H_ANDI(y, y, PATCH_JUMP_ENTRIES - 1));
 	emit(e, H_DSLL(y, y, 4));
@@ -946,8 +937,77 @@ static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br
 	emit(e, H_JR(y));
 	emit(e, H_LD(y, PATCH_COMM_SPILL + 8, 0));
 	patch_branch(e, miss, e->n);
+	exit = e->n;
 	emit(e, H_SYSCALL);
 	emit(e, H_NOP);
+	return exit;
+}
+
+/*
+ * jr/jalr: the target into a scratch before the slot runs; then the
+ * jump hash {guest pc -> host pc} after the code; a miss leaves with the
+ * target on the commpage.
+ */
+static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br,
+			  const struct insn *ds, enum patch_class dsc)
+{
+	unsigned int x = e->b->scratch[2];
+	unsigned int rs = (br->raw >> 21) & 31, rd = (br->raw >> 11) & 31;
+
+	resume_at(e, bpc, true);
+	e->pc_now = bpc;
+	emit(e, H_OR(x, rs, 0));
+	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
+	if (br->op == OP_JALR && rd)
+		emit_li64(e, rd, bpc + 8);
+	/*
+	 * The slot may use any scratch but x (the memory rules use 0 and 1).
+	 * Once it has run, a stop resumes at the target, never at the jump:
+	 * the slot must not run twice.
+	 */
+	emit_one(e, ds, dsc);
+	resume_indirect(e);
+	emit_jump_hash(e);
+}
+
+/*
+ * eret back to kernel mode (EXL set, ERL and KSU clear): EXL cleared on
+ * the commpage, the LL bit cleared (an ll and an sc of a commpage word:
+ * an sc elsewhere would leave the guest's link in place on QEMU), then on
+ * to EPC through the jump hash as jr does. If the new Status lets a
+ * pending interrupt in, the VMM goes on at EPC and takes it. Any other
+ * eret (ERL set, or back to user or supervisor mode) goes to the core.
+ */
+static void emit_eret(struct emitter *e, uint64_t pc)
+{
+	unsigned int x = e->b->scratch[2], y = e->b->scratch[1], z = e->b->scratch[0];
+	uint32_t no_irq, irq;
+
+	emit(e, H_LW(y, status_offset(), 0));
+	emit(e, H_ANDI(z, y, 0x1e));		/* KSU, ERL, EXL */
+	emit(e, H_XORI(z, z, 2));
+	emit(e, H_BNE(z, 0, 0));
+	side_exit(e, pc, true);
+	emit(e, H_XORI(y, y, 2));		/* (slot) EXL cleared */
+	emit(e, H_LD(x, cp0_offset(CP0_EPC, 0), 0));
+	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
+	/* the commit: a stop from here on resumes at EPC */
+	emit(e, H_SW(y, status_offset(), 0));
+	resume_indirect(e);
+	emit(e, H_LL(z, PATCH_COMM_LLCLEAR, 0));
+	emit(e, H_SC(z, PATCH_COMM_LLCLEAR, 0));
+	/* IE set and Cause.IP & IM: the VMM delivers the interrupt at EPC */
+	emit(e, H_ANDI(z, y, 1));
+	no_irq = e->n;
+	emit(e, H_BEQ(z, 0, 0));
+	emit(e, H_LW(z, cp0_offset(CP0_CAUSE, 0), 0));
+	emit(e, H_AND(z, z, y));
+	emit(e, H_ANDI(z, z, 0xff00));
+	irq = e->n;
+	emit(e, H_BNE(z, 0, 0));
+	emit(e, H_NOP);
+	patch_branch(e, no_irq, e->n);
+	patch_branch(e, irq, emit_jump_hash(e));
 }
 
 /* --- profile ------------------------------------------------------------- */
@@ -1161,6 +1221,7 @@ struct scan {
 	uint32_t n;		/* instructions in the block, a delay slot included */
 	bool ends_in_branch;
 	bool ends_in_step;	/* before an instruction the core must execute */
+	bool ends_in_eret;	/* with an eret (PC_ERET) */
 	bool unmapped;		/* in: the block's PC is in ckseg0/1 or xkphys */
 	bool straddles;		/* out: its last delay slot is on the next page */
 	uint32_t named;
@@ -1202,7 +1263,7 @@ static unsigned int side_exits(const struct insn *in, enum patch_class c)
 {
 	if (c == PC_STATUS_WRITE)
 		return 3;	/* a changed bit, user mode, an interrupt let in */
-	return c == PC_EI || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
+	return c == PC_EI || c == PC_ERET || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
 	       c == PC_COMPARE_ACK || is_linked(in);
 }
 
@@ -1216,6 +1277,7 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 	s->n = 0;
 	s->ends_in_branch = false;
 	s->ends_in_step = false;
+	s->ends_in_eret = false;
 	s->straddles = false;
 	s->named = 1;		/* $zero is never a scratch */
 	while (s->n < PATCH_MAX_INSNS && pa + 4 * s->n < page_end) {
@@ -1267,6 +1329,14 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 		}
 		if (__builtin_popcount(~named) < PATCH_NR_SCRATCH)
 			return;
+		if (c == PC_ERET) {
+			if (sides + 1 > PATCH_MAX_SIDE)
+				return;
+			s->cls[s->n++] = c;
+			s->named = named;
+			s->ends_in_eret = true;
+			return;
+		}
 		/* side exits, two kept for an ll/sc in a last delay slot */
 		sides += side_exits(in, c);
 		if (sides > PATCH_MAX_SIDE - 2)
@@ -1324,6 +1394,12 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	b->straddles = s.straddles;
 	if (s.ends_in_step && s.n < CORE_RUN_MAX)
 		b->core_run = (uint8_t)(s.n + 1);
+	/*
+	 * Entered from the VMM, a short return path runs in the core too: an
+	 * eret to user mode would leave patched code right away anyway.
+	 */
+	if (s.ends_in_eret && s.n <= CORE_RUN_MAX)
+		b->core_run = (uint8_t)s.n;
 	pick_scratch(b, s.named);
 	e->p = p;
 	e->b = b;
@@ -1356,12 +1432,15 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 		case PC_STATUS_WRITE:
 			emit_status_write(e, &s.in[i], ipc);
 			break;
+		case PC_ERET:
+			emit_eret(e, ipc);
+			break;
 		default:
 			emit_one(e, &s.in[i], s.cls[i]);
 			break;
 		}
 	}
-	if (!s.ends_in_branch)
+	if (!s.ends_in_branch && !s.ends_in_eret)
 		emit_exit(e, pc + 4 * s.n);
 	/* An interrupt ei let through: always back to the VMM, which takes it. */
 	for (unsigned int i = 0; i < e->nside; i++) {

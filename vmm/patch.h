@@ -22,6 +22,7 @@
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
 #define PATCH_COMM_COUNT	0x1848	/* guest Count - host Count (rdhwr $2) */
 #define PATCH_COMM_FLUSHED	0x1850	/* nonzero: an index op flushed everything */
+#define PATCH_COMM_LLCLEAR	0x1858	/* ll + sc here: eret clears the LL bit */
 #define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
 #define PATCH_COMM_CODEMAP	0x2000	/* bit n: guest physical page n has code */
 #define PATCH_CODEMAP_BYTES	0x4000	/* so pages of the first 512 MiB */
