@@ -702,16 +702,18 @@ static void emit_status_ie(struct emitter *e, const struct insn *in, bool set)
 }
 
 /*
- * ei: if that unmasked a pending interrupt (Cause.IP & Status.IM, EXL and
- * ERL clear), leave the block after it so the core takes the interrupt.
- * Returns the word of the branch to the exit, patched by the caller.
+ * Whether the Status in s lets a pending interrupt in (Cause.IP &
+ * Status.IM), checked when (s & bits) == want; t is clobbered. Returns
+ * the word of the branch taken then, for the caller to point at an exit.
  */
-static uint32_t emit_ei_check(struct emitter *e)
+static uint32_t emit_irq_check(struct emitter *e, unsigned int s, unsigned int t,
+			       uint16_t bits, uint16_t want)
 {
-	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
 	uint32_t skip, exit_branch;
 
-	emit(e, H_ANDI(t, s, 6));
+	emit(e, H_ANDI(t, s, bits));
+	if (want)
+		emit(e, H_XORI(t, t, want));
 	skip = e->n;
 	emit(e, H_BNE(t, 0, 0));
 	emit(e, H_LW(t, cp0_offset(CP0_CAUSE, 0), 0));
@@ -720,9 +722,17 @@ static uint32_t emit_ei_check(struct emitter *e)
 	exit_branch = e->n;
 	emit(e, H_BNE(t, 0, 0));
 	emit(e, H_NOP);
-	if (!e->overflow)
-		e->w[skip] |= (e->n - skip - 1) & 0xffff;
+	patch_branch(e, skip, e->n);
 	return exit_branch;
+}
+
+/*
+ * ei: if that unmasked a pending interrupt (EXL and ERL clear), leave the
+ * block after it so the core takes the interrupt.
+ */
+static uint32_t emit_ei_check(struct emitter *e)
+{
+	return emit_irq_check(e, e->b->scratch[0], e->b->scratch[1], 6, 0);
 }
 
 /* ei's check, its side exit (unchained, to the next instruction) recorded. */
@@ -981,7 +991,7 @@ static void emit_jump_reg(struct emitter *e, uint64_t bpc, const struct insn *br
 static void emit_eret(struct emitter *e, uint64_t pc)
 {
 	unsigned int x = e->b->scratch[2], y = e->b->scratch[1], z = e->b->scratch[0];
-	uint32_t no_irq, irq;
+	uint32_t irq;
 
 	emit(e, H_LW(y, status_offset(), 0));
 	emit(e, H_ANDI(z, y, 0x1e));		/* KSU, ERL, EXL */
@@ -996,17 +1006,8 @@ static void emit_eret(struct emitter *e, uint64_t pc)
 	resume_indirect(e);
 	emit(e, H_LL(z, PATCH_COMM_LLCLEAR, 0));
 	emit(e, H_SC(z, PATCH_COMM_LLCLEAR, 0));
-	/* IE set and Cause.IP & IM: the VMM delivers the interrupt at EPC */
-	emit(e, H_ANDI(z, y, 1));
-	no_irq = e->n;
-	emit(e, H_BEQ(z, 0, 0));
-	emit(e, H_LW(z, cp0_offset(CP0_CAUSE, 0), 0));
-	emit(e, H_AND(z, z, y));
-	emit(e, H_ANDI(z, z, 0xff00));
-	irq = e->n;
-	emit(e, H_BNE(z, 0, 0));
-	emit(e, H_NOP);
-	patch_branch(e, no_irq, e->n);
+	/* with IE set, a pending interrupt: the VMM delivers it at EPC */
+	irq = emit_irq_check(e, y, z, 1, 1);
 	patch_branch(e, irq, emit_jump_hash(e));
 }
 
