@@ -322,8 +322,8 @@ TEST_F(gk, xkseg_through_the_guest_tlb)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
-			     LO(DATA_GPA, LO_V | LO_D),
-			     LO(OTHER_GPA, LO_V | LO_D), 0));
+				 LO(DATA_GPA, LO_V | LO_D),
+				 LO(OTHER_GPA, LO_V | LO_D), 0));
 	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 1, 0x1111);
 	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x401000, 2, 0x2222);
 	EXPECT_EQ(1, *host(t, DATA_GPA + 8));
@@ -336,9 +336,9 @@ TEST_F(gk, ckseg2_through_the_guest_tlb)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xffffffffc0000000ull | 5,
-			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
+				 LO(DATA_GPA, LO_V | LO_D), 0, 0));
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0xc00000ffc0002000ull | 5,
-			     LO(OTHER_GPA, LO_V | LO_D), 0, 0));
+				 LO(OTHER_GPA, LO_V | LO_D), 0, 0));
 	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2, 3, 0x1111);
 	rw_through(_metadata, self, MVM_GK_CKSEG_BASE + CKSEG2 + 0x2000, 4,
 		   0x2222);
@@ -351,7 +351,7 @@ TEST_F(gk, useg_through_the_guest_tlb_under_its_asid_only)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
-			     0, 0));
+				 0, 0));
 	rw_through(_metadata, self, 0x800000, 5, 0x1111);
 	EXPECT_EQ(5, *host(t, DATA_GPA + 8));
 	/* ASID 6: no entry, a guest refill with host addresses. */
@@ -434,7 +434,7 @@ TEST_F(gk, xkseg_faults_are_exceptions_with_host_addresses)
 	EXPECT_EQ(a0, t->run->ex.badvaddr);
 	/* Clean page: the load works, the store is a Mod. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000800000ull | 5,
-			     LO(DATA_GPA, LO_V), 0, 0));
+				 LO(DATA_GPA, LO_V), 0, 0));
 	expect_exc(_metadata, t, MVM_EXC_MOD, MVM_GK_CODE_BASE + 4);
 	EXPECT_EQ(a0 + 8, t->run->ex.badvaddr);
 	EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
@@ -489,18 +489,18 @@ TEST_F(gk, set_tlb_invalidates_kernel_mode_entries)
 			uint64_t gpa = k % 2 ? OTHER_GPA : DATA_GPA;
 
 			ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi | 5,
-					     LO(gpa, LO_V | LO_D), 0, 0));
+						 LO(gpa, LO_V | LO_D), 0, 0));
 			rw_through(_metadata, self, cases[i].a0, k,
 				   *host(t, gpa));
 		}
 		/* A global entry reaches every ASID's kernel mode. */
 		ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi,
-				     LO(THIRD_GPA, LO_V | LO_D | LO_G),
-				     LO(0, LO_G), 0));
+					 LO(THIRD_GPA, LO_V | LO_D | LO_G),
+					 LO(0, LO_G), 0));
 		rw_through(_metadata, self, cases[i].a0, 9, 0x3333);
 		ASSERT_EQ(0, mvm_set_tlb(t, 3, cases[i].hi,
-				     LO(DATA_GPA, LO_V | LO_D | LO_G),
-				     LO(0, LO_G), 0));
+					 LO(DATA_GPA, LO_V | LO_D | LO_G),
+					 LO(0, LO_G), 0));
 		rw_through(_metadata, self, cases[i].a0, 9, 0x1111);
 		ASSERT_EQ(0, mvm_set_tlb(t, 3, 0, 0, 0, 0));
 	}
@@ -529,15 +529,15 @@ TEST_F(gk, kernel_entry_rewrites_keep_user_entries)
 	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 				   GUEST_CODE_LEN(guest_load)));
 	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
-			     LO(DATA_GPA, LO_V), 0));
+				 LO(DATA_GPA, LO_V), 0));
 	for (i = 0; i < runs; i++) {
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
 		ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
-				     LO(gpa, LO_V | LO_D), 0, 0));
+					 LO(gpa, LO_V | LO_D), 0, 0));
 		ASSERT_EQ(0, mvm_set_tlb(t, 2, 0xc000000000800000ull,
-				     LO(gpa, LO_V | LO_D | LO_G), LO(0, LO_G),
-				     0));
+					 LO(gpa, LO_V | LO_D | LO_G), LO(0, LO_G),
+					 0));
 		rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 0,
 			   *host(t, gpa));
 		rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x800000, 0,
@@ -651,7 +651,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 
 	self->comm[0] = 0xc0c0;
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0xc000000000400000ull | 5,
-			     LO(DATA_GPA, LO_V | LO_D), 0, 0));
+				 LO(DATA_GPA, LO_V | LO_D), 0, 0));
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		/* Kernel mode maps it (a load of the address)... */
 		gk_load(gk_rw, 0);
@@ -662,7 +662,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 		ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
 					   GUEST_CODE_LEN(guest_load)));
 		ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
-				     0, 0));
+					 0, 0));
 		ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 		ASSERT_EQ(0, mvm_set_reg(t, R_A0, addrs[i]));
 		ASSERT_EQ(0, run_user(t));
@@ -676,7 +676,7 @@ TEST_F(gk, user_mode_cannot_reach_the_kernel_windows)
 	}
 	/* A guest page at 0x1000 is RAM in user mode, the commpage in kernel. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0 | 5, LO(THIRD_GPA, LO_V | LO_D),
-			     LO(OTHER_GPA, LO_V), 0));
+				 LO(OTHER_GPA, LO_V), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x1000));
 	ASSERT_EQ(0, run_user(t));
@@ -922,11 +922,11 @@ TEST_F_TIMEOUT(gk, random_kernel_code, 300)
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	for (i = 0; i < 16; i++)
 		ASSERT_EQ(0, mvm_set_tlb(t, i, (rnd() % 2 ? 0xc000000000000000ull :
-					   0xffffffffc0000000ull) |
-				     ((rnd() % 0x800) << 13) | rnd() % 8,
-				     LO(GUEST_RAM_GPA + rnd() % GUEST_RAM_SIZE,
-					rnd() & 7),
-				     LO(GUEST_MMIO_GPA, rnd() & 7), 0));
+					       0xffffffffc0000000ull) |
+					 ((rnd() % 0x800) << 13) | rnd() % 8,
+					 LO(GUEST_RAM_GPA + rnd() % GUEST_RAM_SIZE,
+					    rnd() & 7),
+					 LO(GUEST_MMIO_GPA, rnd() & 7), 0));
 	for (p = 0; p < 200; p++) {
 		for (i = 0; i < CODE_SIZE / 4; i++)
 			do

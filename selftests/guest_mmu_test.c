@@ -84,7 +84,7 @@ FIXTURE_SETUP(mmu)
 	ASSERT_EQ(0, set_asid(t, 5));
 	/* Entry 0: code (even page) and data (odd page) at CODE_GVA, ASID 5. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
-			     LO(DATA_GPA, LO_V | LO_D), 0));
+				 LO(DATA_GPA, LO_V | LO_D), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, CODE_GVA + 0x1000));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A1, 0xabcd));
@@ -171,7 +171,7 @@ TEST_F(mmu, asid_selects_entries)
 			   CODE_GVA, CODE_GVA);
 	/* A global entry matches every ASID. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V | LO_G),
-			     LO(DATA_GPA, LO_V | LO_D | LO_G), 0));
+				 LO(DATA_GPA, LO_V | LO_D | LO_G), 0));
 	expect_syscall(_metadata, t, 0x1111);
 }
 
@@ -181,7 +181,7 @@ TEST_F(mmu, remap_is_seen_at_once)
 
 	expect_syscall(_metadata, t, 0x1111);
 	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
-			     LO(OTHER_GPA, LO_V | LO_D), 0));
+				 LO(OTHER_GPA, LO_V | LO_D), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
 	expect_syscall(_metadata, t, 0x2222);
 	EXPECT_EQ(0xabcd, *host(t, OTHER_GPA + 8));
@@ -193,7 +193,7 @@ TEST_F(mmu, large_pages)
 
 	/* 16 KiB pages: GVA 0x1000000 + 0x2000 lies in the even page. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x1000000 | 5,
-			     LO(GUEST_RAM_GPA, LO_V | LO_D), 0, 0x6000));
+				 LO(GUEST_RAM_GPA, LO_V | LO_D), 0, 0x6000));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x1000000 + (DATA_GPA - GUEST_RAM_GPA)));
 	expect_syscall(_metadata, t, 0x1111);
 	/* The odd 16 KiB page is invalid. */
@@ -207,7 +207,7 @@ TEST_F(mmu, guest_pages_without_ram_are_mmio)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 3, 0x2000000 | 5,
-			     LO(GUEST_MMIO_GPA, LO_V | LO_D), 0, 0));
+				 LO(GUEST_MMIO_GPA, LO_V | LO_D), 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x2000010));
 	ASSERT_EQ(0, mvm_run(t));
 	ASSERT_EQ(MVM_EXIT_MMIO, t->run->exit_reason);
@@ -314,7 +314,7 @@ TEST_F(mmu, asid_switches_keep_host_entries)
 
 	/* ASID 6: the same code page, another data page at the same GVA. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
-			     LO(OTHER_GPA, LO_V | LO_D), 0));
+				 LO(OTHER_GPA, LO_V | LO_D), 0));
 	ASSERT_NE(~0ull, stat(t, MVM_REG_STAT_REFILLS));
 	run_asid(_metadata, t, 5, 1, 0x1111);
 	run_asid(_metadata, t, 6, 1, 0x2222);
@@ -340,14 +340,14 @@ TEST_F(mmu, rewriting_an_entry_keeps_the_others)
 	int i, runs = 20;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
-			     LO(OTHER_GPA, LO_V | LO_D), 0));
+				 LO(OTHER_GPA, LO_V | LO_D), 0));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	run_asid(_metadata, t, 6, 0, 0x2222);
 	for (i = 0; i < runs; i++) {
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
 		ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
-				     LO(gpa, LO_V | LO_D), 0));
+					 LO(gpa, LO_V | LO_D), 0));
 		run_asid(_metadata, t, 6, 0, *host(t, gpa));
 		before = stat(t, MVM_REG_STAT_REFILLS);
 		run_asid(_metadata, t, 5, 0, 0x1111);
@@ -365,7 +365,7 @@ TEST_F(mmu, rewriting_an_entry_keeps_the_others)
 		uint64_t gpa = i % 2 ? OTHER_GPA : THIRD_GPA;
 
 		ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, LO(gpa, LO_V | LO_D),
-				     0, 0));
+					 0, 0));
 		before = stat(t, MVM_REG_STAT_REFILLS);
 		run_asid(_metadata, t, 5, 0, *host(t, gpa));
 		refills += stat(t, MVM_REG_STAT_REFILLS) - before;
@@ -382,19 +382,19 @@ TEST_F(mmu, rewriting_a_global_entry_reaches_every_asid)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, CODE_GVA | 6, LO(CODE_GPA, LO_V),
-			     LO(OTHER_GPA, LO_V | LO_D), 0));
+				 LO(OTHER_GPA, LO_V | LO_D), 0));
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000, LO(DATA_GPA, LO_V | LO_D | LO_G),
-			     LO(0, LO_G), 0));
+				 LO(0, LO_G), 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	run_asid(_metadata, t, 6, 0, 0x1111);
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000,
-			     LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
+				 LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
 	run_asid(_metadata, t, 5, 0, 0x3333);
 	run_asid(_metadata, t, 6, 0, 0x3333);
 	/* Global to per-ASID: ASID 6 loses it. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
-			     LO(0, 0), 0));
+				 LO(0, 0), 0));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	ASSERT_EQ(0, set_asid(t, 6));
 	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
@@ -408,11 +408,11 @@ TEST_F(mmu, new_entry_hiding_another_wins_at_once)
 	struct mvm_test_vm *t = &self->t;
 
 	ASSERT_EQ(0, mvm_set_tlb(t, 10, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
-			     0, 0));
+				 0, 0));
 	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
 	run_asid(_metadata, t, 5, 0, 0x1111);
 	ASSERT_EQ(0, mvm_set_tlb(t, 3, 0x800000 | 5, LO(OTHER_GPA, LO_V | LO_D),
-			     0, 0));
+				 0, 0));
 	run_asid(_metadata, t, 5, 0, 0x2222);
 	/* Even when the new one is invalid: a guest TLBL now. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 5, 0, 0, 0));
@@ -422,7 +422,7 @@ TEST_F(mmu, new_entry_hiding_another_wins_at_once)
 	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0, 0, 0, 0));
 	run_asid(_metadata, t, 5, 0, 0x2222);
 	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000,
-			     LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
+				 LO(THIRD_GPA, LO_V | LO_D | LO_G), LO(0, LO_G), 0));
 	run_asid(_metadata, t, 5, 0, 0x3333);
 }
 
@@ -502,7 +502,7 @@ TEST_F(mmu, random_tlb_writes_and_asid_switches_match_a_model)
 	/* The code: global, in the last guest entry. */
 	ASSERT_EQ(0, mvm_set_tlb(t, 0, 0, 0, 0, 0));
 	ASSERT_EQ(0, mvm_set_tlb(t, MVM_GUEST_TLB_SIZE - 1, CODE_GVA,
-			     LO(CODE_GPA, LO_V | LO_G), LO(0, LO_G), 0));
+				 LO(CODE_GPA, LO_V | LO_G), LO(0, LO_G), 0));
 	memset(tlb, 0, sizeof(tlb));
 	for (step = 0; step < 600; step++) {
 		unsigned int what = m_rnd() % 8, slot = m_rnd() % M_SLOTS;
@@ -522,7 +522,7 @@ TEST_F(mmu, random_tlb_writes_and_asid_switches_match_a_model)
 			e->entrylo1 = LO(M_DATA_GPA + (m_rnd() % 8) * 0x1000,
 					 g | (m_rnd() % 4 ? LO_V : 0));
 			ASSERT_EQ(0, mvm_set_tlb(t, slot, e->entryhi, e->entrylo0,
-					     e->entrylo1, e->pagemask));
+						 e->entrylo1, e->pagemask));
 		} else if (what < 6) {
 			asid = 5 + m_rnd() % 3;
 			ASSERT_EQ(0, set_asid(t, asid));
