@@ -459,17 +459,23 @@ static void emit_exit(struct emitter *e, uint64_t target)
 	emit_exit_to(e, target, true, false);
 }
 
-/* A conditional branch (just emitted) to a side exit for target. */
-static void side_exit(struct emitter *e, uint64_t target, bool step)
+/* The conditional branch at word branch goes to a side exit for target. */
+static void side_exit_at(struct emitter *e, uint32_t branch, uint64_t target, bool step)
 {
 	if (e->nside == PATCH_MAX_SIDE) {
 		e->overflow = true;
 		return;
 	}
-	e->side[e->nside].branch = e->n - 1;
+	e->side[e->nside].branch = branch;
 	e->side[e->nside].target = target;
 	e->side[e->nside].step = step;
 	e->nside++;
+}
+
+/* A conditional branch (just emitted) to a side exit for target. */
+static void side_exit(struct emitter *e, uint64_t target, bool step)
+{
+	side_exit_at(e, e->n - 1, target, step);
 }
 
 /* A branch that always leaves to a side exit (its slot a nop). */
@@ -728,29 +734,15 @@ static uint32_t emit_irq_check(struct emitter *e, unsigned int s, unsigned int t
 
 /*
  * ei: if that unmasked a pending interrupt (EXL and ERL clear), leave the
- * block after it so the core takes the interrupt.
+ * block after it (unchained) so the core takes the interrupt.
  */
-static uint32_t emit_ei_check(struct emitter *e)
-{
-	return emit_irq_check(e, e->b->scratch[0], e->b->scratch[1], 6, 0);
-}
-
-/* ei's check, its side exit (unchained, to the next instruction) recorded. */
 static void emit_ei(struct emitter *e, const struct insn *in, uint64_t pc)
 {
-	uint32_t br;
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
 
 	emit_status_ie(e, in, true);
 	resume_at(e, pc + 4, true);
-	br = emit_ei_check(e);
-	if (e->nside == PATCH_MAX_SIDE) {
-		e->overflow = true;
-		return;
-	}
-	e->side[e->nside].branch = br;
-	e->side[e->nside].target = pc + 4;
-	e->side[e->nside].step = false;
-	e->nside++;
+	side_exit_at(e, emit_irq_check(e, s, t, 6, 0), pc + 4, false);
 }
 
 /*
@@ -767,7 +759,7 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 {
 	unsigned int rt = (in->raw >> 16) & 31;
 	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
-	uint32_t kernel, no_irq[2];
+	uint32_t kernel;
 
 	emit(e, H_LW(s, status_offset(), 0));
 	emit(e, H_XOR(t, s, rt));
@@ -787,19 +779,7 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 	emit(e, H_SW(rt, status_offset(), 0));
 	resume_at(e, pc + 4, true);
 	/* IE set, EXL and ERL clear, and Cause.IP & IM: the core takes it */
-	emit(e, H_ANDI(t, rt, 7));
-	emit(e, H_XORI(t, t, 1));
-	no_irq[0] = e->n;
-	emit(e, H_BNE(t, 0, 0));
-	emit(e, H_LW(t, cp0_offset(CP0_CAUSE, 0), 0));
-	emit(e, H_AND(t, t, rt));
-	emit(e, H_ANDI(t, t, 0xff00));
-	no_irq[1] = e->n;
-	emit(e, H_BEQ(t, 0, 0));
-	emit(e, H_NOP);
-	emit_side_exit(e, pc + 4, false);
-	patch_branch(e, no_irq[0], e->n);
-	patch_branch(e, no_irq[1], e->n);
+	side_exit_at(e, emit_irq_check(e, rt, t, 7, 1), pc + 4, false);
 }
 
 static void patch_branch(struct emitter *e, uint32_t at, uint32_t to)
