@@ -23,6 +23,9 @@
 #define INSN_HYPCALL		0x42000028u
 #define INSN_RDHWR_RT_MASK	0xffe0ffffu	/* all but rt */
 #define INSN_RDHWR_ULR		0x7c00e83bu	/* rdhwr rt, $29 */
+#define INSN_SYSCALL_MASK	0xfc00003fu
+#define INSN_SYSCALL		0x0000000cu
+#define INSN_SYSCALL_CODE(i)	(((i) >> 6) & 0xfffff)
 
 /* EntryLo (MIPS64): the PFN starts at bit 6. */
 #define MVM_ENTRYLO_PFN_SHIFT	6
@@ -669,6 +672,24 @@ static bool rdhwr_userlocal(struct mvm_vcpu *v)
 	return true;
 }
 
+/*
+ * A syscall of patched kernel code that names a guest TLB instruction
+ * (MVM_GK_CALL_*): done here and the run goes on after it. The patcher
+ * never puts one in a delay slot.
+ */
+static bool gk_call(struct mvm_vcpu *v)
+{
+	u32 insn;
+
+	if (!v->kmode || v->ctx->cause & CAUSE_BD ||
+	    gk_fetch_insn(v, v->ctx->pc, &insn) ||
+	    (insn & INSN_SYSCALL_MASK) != INSN_SYSCALL ||
+	    !mvm_gk_tlb_call(v, INSN_SYSCALL_CODE(insn)))
+		return false;
+	v->ctx->pc += 4;
+	return true;
+}
+
 static int general_exception(struct mvm_vcpu *v)
 {
 	u32 exc = CAUSE_EXCCODE(v->ctx->cause), insn;
@@ -683,6 +704,8 @@ static int general_exception(struct mvm_vcpu *v)
 		return tlb_mod(v);
 	case MVM_EXC_RI:
 		return rdhwr_userlocal(v) ? REENTER : exception_exit(v);
+	case MVM_EXC_SYS:
+		return gk_call(v) ? REENTER : exception_exit(v);
 	case MVM_EXC_CPU:
 		/*
 		 * With the guest MMU the guest is an OS's user mode, where

@@ -54,6 +54,8 @@ long mvm_check_extension(unsigned long cap)
 		return MVM_SYNC_SUPPORTED;
 	case MVM_CAP_GUEST_KERNEL_COUNT:
 		return mvm_gk_count_supported();
+	case MVM_CAP_GUEST_KERNEL_TLB:
+		return mvm_gk_supported();
 	default:
 		return 0;
 	}

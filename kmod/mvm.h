@@ -134,6 +134,11 @@ int mvm_vm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, size_t len);
 int mvm_vcpu_create(struct mvm_vm *vm, u32 id);
 bool mvm_gk_supported(void);
 bool mvm_gk_count_supported(void);
+bool mvm_valid_pagemask(u64 pm);
+void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e);
+
+/* gk_tlb.c */
+int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code);
 
 /* exit.c */
 int mvm_handle_exit(struct mvm_vcpu *vcpu);

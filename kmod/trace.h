@@ -85,6 +85,31 @@ TRACE_EVENT(mvm_mmio,
 		  __entry->len, __entry->val)
 );
 
+/*
+ * A guest TLB instruction of patched kernel code done in mvm.ko (op: the
+ * MVM_GK_CALL_* code), or left to the VMM (index -1).
+ */
+TRACE_EVENT(mvm_gk_tlb,
+	TP_PROTO(u32 vcpu, u32 op, int index, u64 entryhi),
+	TP_ARGS(vcpu, op, index, entryhi),
+	TP_STRUCT__entry(
+		__field(u32, vcpu)
+		__field(u32, op)
+		__field(int, index)
+		__field(u64, entryhi)
+	),
+	TP_fast_assign(
+		__entry->vcpu = vcpu;
+		__entry->op = op;
+		__entry->index = index;
+		__entry->entryhi = entryhi;
+	),
+	TP_printk("vcpu %u %s index %d entryhi 0x%llx", __entry->vcpu,
+		  __print_symbolic(__entry->op, { 1, "tlbp" }, { 2, "tlbr" },
+				   { 3, "tlbwi" }, { 4, "tlbwr" }),
+		  __entry->index, __entry->entryhi)
+);
+
 #endif /* MVM_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -496,7 +496,7 @@ static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 	return put_user(val, uaddr);
 }
 
-static bool valid_pagemask(u64 pm)
+bool mvm_valid_pagemask(u64 pm)
 {
 	u64 m = pm >> 13;
 
@@ -514,24 +514,30 @@ static int tlb_entry(struct mvm_vcpu *v, void __user *uarg, bool set)
 	if (e.index >= MVM_GUEST_TLB_SIZE || e.pad)
 		return -EINVAL;
 	if (set) {
-		if (!valid_pagemask(e.pagemask))
+		if (!mvm_valid_pagemask(e.pagemask))
 			return -EINVAL;
-		/*
-		 * Host entries made through the old entry die (none unless a
-		 * refill went through it since it was written),
-		 */
-		if (v->shadowed & BIT_ULL(e.index))
-			shadow_drop_entry(v, &v->guest_tlb[e.index]);
-		v->shadowed &= ~BIT_ULL(e.index);
-		v->guest_tlb[e.index] = e;
-		/* and those of entries the new one now hides. */
-		if (shadows_another(v, e.index))
-			shadow_drop_entry(v, &e);
-		v->tlb.valid = false;
+		mvm_guest_tlb_write(v, &e);
 		return 0;
 	}
 	e = v->guest_tlb[e.index];
 	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
+}
+
+/* Guest TLB entry e->index becomes @e (its PageMask valid). */
+void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
+{
+	/*
+	 * Host entries made through the old entry die (none unless a refill
+	 * went through it since it was written),
+	 */
+	if (v->shadowed & BIT_ULL(e->index))
+		shadow_drop_entry(v, &v->guest_tlb[e->index]);
+	v->shadowed &= ~BIT_ULL(e->index);
+	v->guest_tlb[e->index] = *e;
+	/* and those of entries the new one now hides. */
+	if (shadows_another(v, e->index))
+		shadow_drop_entry(v, e);
+	v->tlb.valid = false;
 }
 
 /*

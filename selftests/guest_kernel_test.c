@@ -90,6 +90,28 @@ GUEST_CODE(gk_load8,
 	"	ld	$2, 0($4)\n"
 	"	syscall\n");
 
+/* The guest TLB instructions as the patcher emits them (MVM_GK_CALL_*). */
+#define GK_TLBP		"	syscall	1\n"
+#define GK_TLBR		"	syscall	2\n"
+#define GK_TLBWI	"	syscall	3\n"
+#define GK_TLBWR	"	syscall	4\n"
+
+/* tlbwi, then v0 = *(a0); syscall. */
+GUEST_CODE(gk_tlbwi_load,
+	GK_TLBWI
+	"	ld	$2, 0($4)\n"
+	"	syscall\n");
+
+GUEST_CODE(gk_tlbp, GK_TLBP "	syscall\n");
+GUEST_CODE(gk_tlbr, GK_TLBR "	syscall\n");
+GUEST_CODE(gk_tlbwr, GK_TLBWR "	syscall\n");
+
+/* The patcher never puts a call in a delay slot: not one there. */
+GUEST_CODE(gk_tlbwi_delay,
+	"	b	1f\n"
+	GK_TLBWI
+	"1:	syscall\n");
+
 FIXTURE(gk) {
 	struct mvm_test_vm t;
 	uint64_t *comm;		/* the commpage, host VA 0x1000 in kernel mode */
@@ -825,6 +847,236 @@ TEST_F(gk, misaligned_pc_is_an_address_error)
 	EXPECT_EQ(MVM_EXC_ADEL, t->run->ex.exc_code);
 	EXPECT_EQ(CODE_GVA | 1, t->run->ex.badvaddr);
 	EXPECT_EQ(CODE_GVA | 1, t->run->pc);
+}
+
+/* --- the guest's TLB instructions in mvm.ko (MVM_CAP_GUEST_KERNEL_TLB) --- */
+
+#define XKSEG_GVA	0xc000000000400000ull
+#define CP0_INDEX	0
+#define CP0_ENTRYLO0	2
+#define CP0_ENTRYLO1	3
+#define CP0_PAGEMASK	5
+#define CP0_WIRED	6
+#define CP0_ENTRYHI	10
+
+/* The commpage's copy of a guest CP0 register (select 0). */
+static uint64_t *comm_cp0(FIXTURE_DATA(gk) *self, int reg)
+{
+	return &self->comm[(MVM_GK_COMM_CP0(reg, 0) - MVM_GK_COMM_BASE) / 8];
+}
+
+static uint64_t *comm_at(FIXTURE_DATA(gk) *self, uint64_t hva)
+{
+	return &self->comm[(hva - MVM_GK_COMM_BASE) / 8];
+}
+
+static void comm_entry(FIXTURE_DATA(gk) *self, uint64_t index, uint64_t hi,
+		       uint64_t lo0, uint64_t lo1, uint64_t pagemask)
+{
+	*comm_cp0(self, CP0_INDEX) = index;
+	*comm_cp0(self, CP0_ENTRYHI) = hi;
+	*comm_cp0(self, CP0_ENTRYLO0) = lo0;
+	*comm_cp0(self, CP0_ENTRYLO1) = lo1;
+	*comm_cp0(self, CP0_PAGEMASK) = pagemask;
+}
+
+static struct mvm_tlb_entry get_tlb(struct mvm_test_vm *t, uint32_t index)
+{
+	struct mvm_tlb_entry e = { .index = index };
+
+	if (ioctl(t->vcpu_fd, MVM_GET_TLB, &e))
+		memset(&e, 0xff, sizeof(e));
+	return e;
+}
+
+TEST_F(gk, tlb_calls_are_announced)
+{
+	EXPECT_EQ(1, ioctl(self->t.dev_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL_TLB));
+}
+
+/*
+ * tlbwi from the commpage's registers: the entry is in the guest TLB (an
+ * access through it works right away), on the commpage for the VMM, its
+ * bit set in the written mask, and the run went on after the call.
+ */
+TEST_F(gk, tlbwi_call_writes_the_entry_and_reports_it)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t *mirror = comm_at(self, MVM_GK_COMM_TLB(7));
+	struct mvm_tlb_entry e;
+
+	comm_entry(self, 7, XKSEG_GVA | 5, LO(DATA_GPA, LO_V | LO_D),
+		   LO(OTHER_GPA, LO_V), 0);
+	*comm_at(self, MVM_GK_COMM_TLB_WRITTEN) = 1;	/* the VMM's to clear */
+	gk_load(gk_tlbwi_load, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_XKSEG_BASE + 0x401000));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));	/* the odd page */
+	e = get_tlb(t, 7);
+	EXPECT_EQ(XKSEG_GVA | 5, e.entryhi);
+	EXPECT_EQ(LO(DATA_GPA, LO_V | LO_D), e.entrylo0);
+	EXPECT_EQ(LO(OTHER_GPA, LO_V), e.entrylo1);
+	EXPECT_EQ(0, e.pagemask);
+	EXPECT_EQ(1 | 1ull << 7, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
+	EXPECT_EQ(e.entryhi, mirror[0]);
+	EXPECT_EQ(e.entrylo0, mirror[1]);
+	EXPECT_EQ(e.entrylo1, mirror[2]);
+	EXPECT_EQ(e.pagemask, mirror[3]);
+}
+
+/* A tlbwi over an entry a host entry came from: the next access sees the new one. */
+TEST_F(gk, tlbwi_call_replaces_an_entry_in_use)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 3, XKSEG_GVA | 5, LO(DATA_GPA, LO_V | LO_D),
+				 0, 0));
+	rw_through(_metadata, self, MVM_GK_XKSEG_BASE + 0x400000, 0, 0x1111);
+	comm_entry(self, 3, XKSEG_GVA | 5, LO(OTHER_GPA, LO_V), 0, 0);
+	gk_load(gk_tlbwi_load, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_XKSEG_BASE + 0x400000));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));
+}
+
+/* 16 KiB pages: VPN2 loses the bits PageMask covers, as the hardware's. */
+TEST_F(gk, tlbwi_call_with_larger_pages)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	comm_entry(self, 9, XKSEG_GVA | 0x6000 | 5, LO(DATA_GPA & ~0x3fffull, LO_V),
+		   LO(0, 0), 0x6000);
+	gk_load(gk_tlbwi_load, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, MVM_GK_XKSEG_BASE + 0x400000 +
+					  (DATA_GPA & 0x3fff)));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
+	EXPECT_EQ(XKSEG_GVA | 5, get_tlb(t, 9).entryhi);
+	EXPECT_EQ(0x6000, get_tlb(t, 9).pagemask);
+}
+
+/* An unusable PageMask: the VMM's to execute, nothing written. */
+TEST_F(gk, tlbw_calls_with_a_bad_pagemask_exit)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	comm_entry(self, 7, XKSEG_GVA | 5, LO(DATA_GPA, LO_V), 0, 0x2000);
+	gk_load(gk_tlbwi_load, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+	EXPECT_EQ(0, get_tlb(t, 7).entryhi);
+	gk_load(gk_tlbwr, 0);
+	*comm_at(self, MVM_GK_COMM_RANDOM) = 12345;
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
+	EXPECT_EQ(12345, *comm_at(self, MVM_GK_COMM_RANDOM));
+}
+
+/* tlbp: the index of a match under the ASID or global, else P. */
+TEST_F(gk, tlbp_call_finds_entries_and_sets_p_on_a_miss)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 9, XKSEG_GVA | 5, LO(DATA_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 11, XKSEG_GVA | 0x2000,
+				 LO(DATA_GPA, LO_G), LO(0, LO_G), 0));
+	gk_load(gk_tlbp, 0);
+	*comm_cp0(self, CP0_ENTRYHI) = XKSEG_GVA | 0x1000 | 5;
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(9, *comm_cp0(self, CP0_INDEX));
+	gk_load(gk_tlbp, 0);
+	*comm_cp0(self, CP0_ENTRYHI) = XKSEG_GVA | 0x2000 | 77;
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(11, *comm_cp0(self, CP0_INDEX));
+	gk_load(gk_tlbp, 0);
+	*comm_cp0(self, CP0_ENTRYHI) = XKSEG_GVA | 6;	/* another ASID */
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(11 | 1ull << 31, *comm_cp0(self, CP0_INDEX));
+}
+
+/* tlbr: the entry into the registers, G in both EntryLos when global. */
+TEST_F(gk, tlbr_call_reads_an_entry)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 4, XKSEG_GVA | 0x2000 | 5,
+				 LO(DATA_GPA, LO_V | LO_G), LO(OTHER_GPA, LO_G),
+				 0x6000));
+	comm_entry(self, 4, 5, 0, 0, 0);
+	gk_load(gk_tlbr, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(XKSEG_GVA | 0x2000 | 5, *comm_cp0(self, CP0_ENTRYHI));
+	EXPECT_EQ(LO(DATA_GPA, LO_V | LO_G), *comm_cp0(self, CP0_ENTRYLO0));
+	EXPECT_EQ(LO(OTHER_GPA, LO_G), *comm_cp0(self, CP0_ENTRYLO1));
+	EXPECT_EQ(0x6000, *comm_cp0(self, CP0_PAGEMASK));
+	/* Not global: G reads 0 in both. */
+	ASSERT_EQ(0, mvm_set_tlb(t, 4, XKSEG_GVA | 5, LO(DATA_GPA, LO_G),
+				 LO(OTHER_GPA, 0), 0));
+	gk_load(gk_tlbr, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(LO(DATA_GPA, 0), *comm_cp0(self, CP0_ENTRYLO0));
+	EXPECT_EQ(LO(OTHER_GPA, 0), *comm_cp0(self, CP0_ENTRYLO1));
+}
+
+/* A tlbr that would change the ASID (the address space): left to the VMM. */
+TEST_F(gk, tlbr_call_changing_the_asid_exits)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 4, XKSEG_GVA | 6, LO(DATA_GPA, LO_V), 0, 0));
+	comm_entry(self, 4, 5, 0, 0, 0);
+	gk_load(gk_tlbr, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+	EXPECT_EQ(5, *comm_cp0(self, CP0_ENTRYHI));
+	EXPECT_EQ(0, *comm_cp0(self, CP0_ENTRYLO0));
+}
+
+/* tlbwr: Wired + a xorshift64 step of the seed, modulo the rest. */
+TEST_F(gk, tlbwr_call_draws_its_index_from_the_seed)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t seed = 0x12345678, index;
+	int i;
+
+	*comm_at(self, MVM_GK_COMM_RANDOM) = seed;
+	*comm_cp0(self, CP0_WIRED) = 60;
+	for (i = 0; i < 8; i++) {
+		index = 60 + mvm_xorshift64(&seed) % 4;
+		comm_entry(self, 0, (XKSEG_GVA + i * 0x2000) | 5,
+			   LO(DATA_GPA, LO_V), 0, 0);
+		*comm_at(self, MVM_GK_COMM_TLB_WRITTEN) = 0;
+		gk_load(gk_tlbwr, 0);
+		expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+		EXPECT_EQ(seed, *comm_at(self, MVM_GK_COMM_RANDOM));
+		EXPECT_EQ(1ull << index, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
+		EXPECT_EQ((XKSEG_GVA + i * 0x2000) | 5, get_tlb(t, index).entryhi);
+	}
+	/* Wired covering every entry: the last one, the seed unused. */
+	*comm_cp0(self, CP0_WIRED) = 64;
+	gk_load(gk_tlbwr, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	EXPECT_EQ(seed, *comm_at(self, MVM_GK_COMM_RANDOM));
+	EXPECT_EQ((XKSEG_GVA + 7 * 0x2000) | 5, get_tlb(t, 63).entryhi);
+}
+
+/* Only kernel_mode runs have calls; and never in a delay slot. */
+TEST_F(gk, tlb_call_codes_elsewhere_are_syscalls)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	comm_entry(self, 7, XKSEG_GVA | 5, LO(DATA_GPA, LO_V), 0, 0);
+	gk_load(gk_tlbwi_delay, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+	EXPECT_EQ(0, get_tlb(t, 7).entryhi);
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, gk_tlbwr_start,
+				   GUEST_CODE_LEN(gk_tlbwr)));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA, t->run->pc);
+	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
 }
 
 static uint64_t rng = 0x6a09e667f3bcc909ull;

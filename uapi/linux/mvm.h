@@ -33,6 +33,7 @@
 #define MVM_CAP_GUEST_KERNEL	12	/* MVM_ENABLE_CAP: patched guest kernel code */
 #define MVM_CAP_SYNC_REGS	13	/* returns the MVM_SYNC_* sets of run->s */
 #define MVM_CAP_GUEST_KERNEL_COUNT 14	/* kernel_mode runs may rdhwr $2 (host Count) */
+#define MVM_CAP_GUEST_KERNEL_TLB 15	/* kernel_mode: `syscall MVM_GK_CALL_TLB*` in mvm.ko */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -168,6 +169,35 @@ struct mvm_enable_cap {
 #define MVM_GK_CKSEG_BASE	((1ull << 41) | (1ull << 40))
 #define MVM_GK_CODE_BASE	0x3f000000000ull
 #define MVM_GK_CODE_MAX		(64ull << 20)
+
+/*
+ * The commpage's shared part (host addresses, as patched code reaches them
+ * with $zero-relative loads and stores). The VMM keeps the guest's CP0
+ * there while patched code runs; mvm.ko reads and writes it for the calls
+ * below; the rest of the commpage is the VMM's own.
+ *
+ * MVM_CAP_GUEST_KERNEL_TLB: in a kernel_mode run, `syscall CODE` with CODE
+ * (bits 25..6) one of MVM_GK_CALL_TLB* is the guest instruction of that
+ * name, done by mvm.ko on the guest TLB (MVM_SET_TLB's) with the commpage's
+ * CP0 as operands, and the run goes on at the next host instruction. An
+ * entry tlbwi/tlbwr wrote is copied to MVM_GK_COMM_TLB(index) and its bit
+ * set in the MVM_GK_COMM_TLB_WRITTEN mask, for the VMM to take in and
+ * clear. tlbwr draws its index as a xorshift64 step of the seed at
+ * MVM_GK_COMM_RANDOM: Wired + seed % (MVM_GUEST_TLB_SIZE - Wired), or the
+ * last entry when Wired covers all. What mvm.ko does not do (an unusable
+ * PageMask, a tlbr that would change the ASID) is the MVM_EXIT_EXCEPTION
+ * (Sys) of that syscall, with nothing changed: the VMM executes the
+ * instruction itself.
+ */
+#define MVM_GK_COMM_CP0(reg, sel)	(0x1000ull + ((reg) * 8 + (sel)) * 8)
+#define MVM_GK_COMM_TLB_WRITTEN	0x1860ull	/* __u64 mask */
+#define MVM_GK_COMM_RANDOM	0x1868ull	/* __u64 seed */
+#define MVM_GK_COMM_TLB(i)	(0x6000ull + (i) * 32)	/* entryhi, lo0, lo1, pagemask */
+
+#define MVM_GK_CALL_TLBP	1
+#define MVM_GK_CALL_TLBR	2
+#define MVM_GK_CALL_TLBWI	3
+#define MVM_GK_CALL_TLBWR	4
 
 #define MVM_ENABLE_CAP		_IOW(MVMIO, 0xa3, struct mvm_enable_cap)
 #define MVM_RUN			_IO(MVMIO, 0x80)
