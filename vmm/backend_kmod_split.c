@@ -151,6 +151,10 @@ static int patch_init(struct kmod_vcpu *k)
 		patcher__host_is_r1(k->patcher);
 	if (host_clock__installed())
 		patcher__use_host_count(k->patcher);
+	/* MVM_PATCH_NO_TLB_CALLS: TLB instructions exit, for A/B measurements. */
+	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TLB) > 0 &&
+	    !getenv("MVM_PATCH_NO_TLB_CALLS"))
+		patcher__use_tlb_calls(k->patcher);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
 	cap.args[2] = PATCH_CODE_BUF_SIZE;
@@ -237,6 +241,20 @@ static void timer_arm(struct kmod_vcpu *k)
 	k->timer_compare = cpu->cp0.compare;
 }
 
+/* The core's TLB entry i as the module holds it. */
+static struct mvm_tlb_entry core_tlb_entry(const struct cpu *cpu, uint32_t i)
+{
+	const struct tlb_entry *e = &cpu->tlb[i];
+
+	return (struct mvm_tlb_entry) {
+		.index = i,
+		.entryhi = e->entryhi,
+		.entrylo0 = e->entrylo[0],
+		.entrylo1 = e->entrylo[1],
+		.pagemask = e->pagemask,
+	};
+}
+
 static int sync_tlb(struct kmod_vcpu *k)
 {
 	struct cpu *cpu = k->cpu;
@@ -244,24 +262,23 @@ static int sync_tlb(struct kmod_vcpu *k)
 	if (k->synced && cpu->tlb_generation == k->tlb_generation_sent)
 		return 0;
 	for (uint32_t i = 0; i < MVM_GUEST_TLB_SIZE && i < CPU_TLB_ENTRIES; i++) {
-		const struct tlb_entry *e = &cpu->tlb[i];
-		struct mvm_tlb_entry t = {
-			.index = i,
-			.entryhi = e->entryhi,
-			.entrylo0 = e->entrylo[0],
-			.entrylo1 = e->entrylo[1],
-			.pagemask = e->pagemask,
-		};
+		struct mvm_tlb_entry t = core_tlb_entry(cpu, i);
 
 		if (k->synced && !memcmp(&t, &k->tlb_sent[i], sizeof(t)))
 			continue;
 		if (ioctl(k->vcpu_fd, MVM_SET_TLB, &t)) {
-			/* The core still has it: each access becomes a step. */
+			/*
+			 * The core still has it: each access becomes a step,
+			 * and so does each TLB instruction, which would find
+			 * the module's entry different.
+			 */
 			pr_debug("kmod: vCPU %d: guest TLB entry %u refused (%s)",
 				 k->id, i, strerror(errno));
 			memset(&t, 0, sizeof(t));
 			t.index = i;
 			ioctl(k->vcpu_fd, MVM_SET_TLB, &t);
+			if (k->patcher)
+				patcher__stop_tlb_calls(k->patcher);
 		}
 		k->tlb_sent[i] = t;
 	}
@@ -517,6 +534,10 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 		return -1;
 	}
 	k->cpu->pc = r.pc;
+	/* Entries the module wrote itself: the core has them now, so does it. */
+	for (uint64_t w = patcher__take_tlb_written(k->patcher); w; w &= w - 1)
+		k->tlb_sent[__builtin_ctzll(w)] =
+			core_tlb_entry(k->cpu, (uint32_t)__builtin_ctzll(w));
 	switch (reason) {
 	case MVM_EXIT_MMIO:
 	case MVM_EXIT_INTR:
@@ -542,8 +563,12 @@ static int run_kernel_mode(struct kmod_vcpu *k)
 
 	while (board__state(k->board) == BOARD_RUNNING &&
 	       cpu__native_kernel_ready(cpu)) {
-		uint64_t host = patcher__enter(k->patcher);
+		uint64_t host;
 
+		/* Before a block is picked: a refused entry flushes them all. */
+		if (sync_tlb(k))
+			return -1;
+		host = patcher__enter(k->patcher);
 		if (k->report)
 			report(k);
 		if (!host) {

@@ -29,8 +29,6 @@
 #define ENTRYLO_WRITABLE	0x3fffffffull
 #define CONTEXT_WRITABLE	(~0ull << 23)
 #define XCONTEXT_WRITABLE	(~0ull << (CPU_SEGBITS - 7))
-#define ENTRYHI_WRITABLE	((3ull << 62) | \
-				 (((1ull << CPU_SEGBITS) - 1) & ~0x1fffull) | ENTRYHI_ASID)
 #define HWRENA_WRITABLE		(0xfull | (1ull << 29))
 #define INTCTL_IPTI		(7ull << 29)
 #define EBASE_WRITABLE		0x3ffff000ull

@@ -39,6 +39,8 @@
 #define CAUSE_BD	(1ull << 31)
 
 #define ENTRYHI_ASID	0xffull
+#define ENTRYHI_WRITABLE	((3ull << 62) | \
+				 (((1ull << CPU_SEGBITS) - 1) & ~0x1fffull) | ENTRYHI_ASID)
 #define ENTRYLO_G	1ull
 #define ENTRYLO_V	2ull
 #define ENTRYLO_D	4ull
@@ -82,6 +84,9 @@ bool tlb__translate_or_raise(struct cpu *cpu, uint64_t va, int access, uint64_t 
 void tlb__probe(struct cpu *cpu);
 void tlb__read(struct cpu *cpu);
 void tlb__write(struct cpu *cpu, int index);
+/* What tlbwi does with these as EntryHi, EntryLo0/1 and PageMask. */
+void tlb__write_entry(struct cpu *cpu, unsigned int index, uint64_t entryhi,
+		     uint64_t entrylo0, uint64_t entrylo1, uint64_t pagemask);
 void tlb__write_random(struct cpu *cpu);
 void tlb__flush_soft(struct cpu *cpu);
 void tlb__flush_soft_mapped(struct cpu *cpu);

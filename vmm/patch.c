@@ -114,6 +114,8 @@ enum patch_class {
 	PC_JUMP,		/* j, jal */
 	PC_JUMP_REG,		/* jr, jalr */
 	PC_ERET,		/* natively when it returns to kernel mode */
+	PC_TLB,			/* tlbp/tlbr/tlbwi/tlbwr: a call mvm.ko answers */
+	PC_ENTRYHI_WRITE,	/* mtc0 EntryHi: natively unless the ASID changes */
 };
 
 struct patch_stub {
@@ -175,6 +177,8 @@ struct patcher {
 	uint64_t status_in, cause_in;	/* as sync_in put them on the commpage */
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
+	bool tlb_calls;		/* mvm.ko does the TLB instructions */
+	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 	uint64_t stat_core_runs;
 	uint32_t core_run;	/* what patcher__enter left to the core */
@@ -218,7 +222,7 @@ static const struct cp0_slot cp0_slots[] = {
 	{ CP0_WIRED << 3, false, 0 },
 	{ CP0_HWRENA << 3, false, 0 },
 	{ CP0_BADVADDR << 3, false, 0 },
-	{ CP0_ENTRYHI << 3, false, 0 },
+	{ CP0_ENTRYHI << 3, true, 0 },			/* emit_entryhi_write */
 	{ CP0_COMPARE << 3, false, 0 },
 	{ CP0_STATUS << 3, false, 0 },			/* di/ei write it */
 	{ CP0_STATUS << 3 | 1, false, 0 },
@@ -327,6 +331,8 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 			return PC_COMPARE_ACK;
 		if (in->op == OP_MTC0 && in->rd == CP0_STATUS && (in->raw & 7) == 0)
 			return PC_STATUS_WRITE;
+		if (in->rd == CP0_ENTRYHI && (in->raw & 7) == 0)
+			return PC_ENTRYHI_WRITE;
 		return s && s->writable ? PC_CP0_WRITE : PC_STEP;
 	}
 	case OP_DI:
@@ -344,6 +350,8 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 		return PC_JUMP_REG;
 	case OP_ERET:
 		return PC_ERET;
+	case OP_TLBP: case OP_TLBR: case OP_TLBWI: case OP_TLBWR:
+		return p->tlb_calls ? PC_TLB : PC_STEP;
 	default:
 		/*
 		 * tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
@@ -780,6 +788,41 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 	resume_at(e, pc + 4, true);
 	/* IE set, EXL and ERL clear, and Cause.IP & IM: the core takes it */
 	side_exit_at(e, emit_irq_check(e, rt, t, 7, 1), pc + 4, false);
+}
+
+/*
+ * mtc0/dmtc0 rt, EntryHi: the writable bits to the commpage, as long as
+ * the ASID stays (Linux's TLB code writes VPN2 before each tlbp and
+ * tlbwi). A new ASID is a new guest address space for mvm.ko: the core
+ * executes that write, and the VMM hands the module the ASID.
+ */
+static void emit_entryhi_write(struct emitter *e, const struct insn *in, uint64_t pc)
+{
+	unsigned int rt = (in->raw >> 16) & 31;
+	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
+	int16_t off = cp0_offset(CP0_ENTRYHI, 0);
+
+	/* mtc0 writes the sign-extended low word. */
+	emit(e, in->op == OP_MTC0 ? H_SLL(s, rt, 0) : H_OR(s, rt, 0));
+	emit(e, H_LD(t, PATCH_COMM_ENTRYHI_MASK, 0));
+	emit(e, H_AND(s, s, t));
+	emit(e, H_LD(t, off, 0));
+	emit(e, H_XOR(t, t, s));
+	emit(e, H_ANDI(t, t, ENTRYHI_ASID));
+	emit(e, H_BNE(t, 0, 0));
+	side_exit(e, pc, true);
+	emit(e, H_NOP);
+	emit(e, H_SD(s, off, 0));
+}
+
+/* MVM_GK_CALL_* for each TLB instruction: syscall's code field, bits 25..6. */
+static uint32_t tlb_call(const struct insn *in)
+{
+	uint32_t code = in->op == OP_TLBP ? MVM_GK_CALL_TLBP :
+			in->op == OP_TLBR ? MVM_GK_CALL_TLBR :
+			in->op == OP_TLBWI ? MVM_GK_CALL_TLBWI : MVM_GK_CALL_TLBWR;
+
+	return H_SYSCALL | code << 6;
 }
 
 static void patch_branch(struct emitter *e, uint32_t at, uint32_t to)
@@ -1233,7 +1276,8 @@ static bool ll_needs_core(struct patcher *p, uint64_t pa, bool unmapped)
 			decode(guest_word(p, pa + 4), &in);	/* in its delay slot */
 			return in.op != OP_SC && in.op != OP_SCD;
 		}
-		if (classify(p, &in) == PC_STEP)
+		/* mvm.ko's TLB calls go through its exception return */
+		if (classify(p, &in) == PC_STEP || classify(p, &in) == PC_TLB)
 			return true;
 	}
 	return !unmapped;
@@ -1245,7 +1289,7 @@ static unsigned int side_exits(const struct insn *in, enum patch_class c)
 	if (c == PC_STATUS_WRITE)
 		return 3;	/* a changed bit, user mode, an interrupt let in */
 	return c == PC_EI || c == PC_ERET || c == PC_ICACHE_HIT || c == PC_ICACHE_INDEX ||
-	       c == PC_COMPARE_ACK || is_linked(in);
+	       c == PC_COMPARE_ACK || c == PC_ENTRYHI_WRITE || is_linked(in);
 }
 
 /* Which instructions make the block, from pc (physical pa). */
@@ -1415,6 +1459,13 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 			break;
 		case PC_ERET:
 			emit_eret(e, ipc);
+			break;
+		case PC_ENTRYHI_WRITE:
+			emit_entryhi_write(e, &s.in[i], ipc);
+			break;
+		case PC_TLB:
+			/* declined, the syscall is a step (patcher__resume) */
+			emit(e, tlb_call(&s.in[i]));
 			break;
 		default:
 			emit_one(e, &s.in[i], s.cls[i]);
@@ -1662,6 +1713,28 @@ void patcher__host_is_r1(struct patcher *p)
 	p->host_r1 = true;
 }
 
+void patcher__use_tlb_calls(struct patcher *p)
+{
+	p->tlb_calls = true;
+}
+
+void patcher__stop_tlb_calls(struct patcher *p)
+{
+	if (!p->tlb_calls)
+		return;
+	p->tlb_calls = false;
+	if (p->nblocks)
+		patcher__flush(p);
+}
+
+uint64_t patcher__take_tlb_written(struct patcher *p)
+{
+	uint64_t written = p->tlb_written;
+
+	p->tlb_written = 0;
+	return written;
+}
+
 void patcher__use_host_count(struct patcher *p)
 {
 	p->host_count = true;
@@ -1681,12 +1754,37 @@ void patcher__sync_in(struct patcher *p)
 	p->index_flushed = false;
 	p->status_in = cpu->cp0.status;
 	p->cause_in = cpu->cp0.cause;
+	*comm64(p, PATCH_COMM_ENTRYHI_MASK) = ENTRYHI_WRITABLE;
+	*comm64(p, MVM_GK_COMM_RANDOM) = cpu->cp0.random_seed;
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
 
 		*comm64(p, (uint32_t)cp0_offset(reg, sel)) = cp0__read(cpu, (int)reg, (int)sel);
 	}
+}
+
+/*
+ * What mvm.ko's tlbp/tlbr/tlbwi/tlbwr changed (emitted as PC_TLB): Index,
+ * tlbwr's seed and the entries written; tlbr's registers are writable
+ * slots, taken with the others.
+ */
+static void take_tlb_calls(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+	uint64_t written = *comm64(p, MVM_GK_COMM_TLB_WRITTEN);
+
+	cpu->cp0.index = *comm64(p, (uint32_t)cp0_offset(CP0_INDEX, 0)) &
+			 ((1ull << 31) | (CPU_TLB_ENTRIES - 1));
+	cpu->cp0.random_seed = *comm64(p, MVM_GK_COMM_RANDOM);
+	for (uint64_t w = written; w; w &= w - 1) {
+		unsigned int i = (unsigned int)__builtin_ctzll(w);
+		const uint64_t *t = comm64(p, (uint32_t)MVM_GK_COMM_TLB(i));
+
+		tlb__write_entry(cpu, i, t[0], t[1], t[2], t[3]);
+	}
+	p->tlb_written |= written;
+	*comm64(p, MVM_GK_COMM_TLB_WRITTEN) = 0;
 }
 
 /* The commpage's CP0 -> the core: what di/ei and 1:1 writes changed. */
@@ -1713,6 +1811,8 @@ static void sync_out(struct patcher *p)
 		if (cp0_slots[i].writable && v != cp0__read(cpu, (int)reg, (int)sel))
 			cp0__write(cpu, (int)reg, (int)sel, v);
 	}
+	if (p->tlb_calls)
+		take_tlb_calls(p);
 }
 
 /* cache with an I-cache op, or synci: the guest says code changed. */

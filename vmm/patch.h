@@ -14,18 +14,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/mvm.h>
+
 #include "cpu.h"
 
-/* Commpage layout: offsets are host addresses, reached as off($zero). */
-#define PATCH_COMM_CP0		0x1000	/* + (reg * 8 + sel) * 8: CP0 values */
+/*
+ * Commpage layout: offsets are host addresses, reached as off($zero).
+ * What mvm.ko reads and writes too is uapi (MVM_GK_COMM_*).
+ */
+#define PATCH_COMM_CP0		MVM_GK_COMM_CP0(0, 0)	/* + (reg * 8 + sel) * 8 */
 #define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
 #define PATCH_COMM_COUNT	0x1848	/* guest Count - host Count (rdhwr $2) */
 #define PATCH_COMM_FLUSHED	0x1850	/* nonzero: an index op flushed everything */
 #define PATCH_COMM_LLCLEAR	0x1858	/* ll + sc here: eret clears the LL bit */
+/* 0x1860, 0x1868: MVM_GK_COMM_TLB_WRITTEN, MVM_GK_COMM_RANDOM */
+#define PATCH_COMM_ENTRYHI_MASK	0x1870	/* EntryHi's writable bits, a constant */
 #define PATCH_COMM_SEGMENTS	0x1900	/* 32 window bases, by VA bits 63..59 */
 #define PATCH_COMM_CODEMAP	0x2000	/* bit n: guest physical page n has code */
 #define PATCH_CODEMAP_BYTES	0x4000	/* so pages of the first 512 MiB */
+/* 0x6000: MVM_GK_COMM_TLB(0..63) */
 #define PATCH_COMM_SIZE		0x8000	/* the commpage buffer covers [0, 0x8000) */
 
 /*
@@ -67,6 +75,19 @@ void patcher__use_host_count(struct patcher *p);
  * and goes to the core anyway.
  */
 void patcher__host_is_r1(struct patcher *p);
+/*
+ * mvm.ko does the guest's tlbp/tlbr/tlbwi/tlbwr (MVM_CAP_GUEST_KERNEL_TLB)
+ * on the guest TLB it holds: from now on they stay in patched code.
+ */
+void patcher__use_tlb_calls(struct patcher *p);
+/*
+ * The guest TLB in mvm.ko stopped matching the core's (an entry it
+ * refused): TLB instructions go back to the core, translations made with
+ * them go.
+ */
+void patcher__stop_tlb_calls(struct patcher *p);
+/* The guest TLB entries mvm.ko wrote since the last call (bit n: entry n). */
+uint64_t patcher__take_tlb_written(struct patcher *p);
 void patcher__destroy(struct patcher *p);
 /*
  * The host address to enter for the guest kernel code at cpu->pc,

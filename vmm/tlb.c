@@ -256,18 +256,25 @@ void tlb__read(struct cpu *cpu)
 	cpu->cp0.entrylo[1] = (e->entrylo[1] & ~ENTRYLO_G) | g;
 }
 
-void tlb__write(struct cpu *cpu, int index)
+void tlb__write_entry(struct cpu *cpu, unsigned int index, uint64_t entryhi,
+		     uint64_t entrylo0, uint64_t entrylo1, uint64_t pagemask)
 {
 	struct tlb_entry *e = &cpu->tlb[index & (CPU_TLB_ENTRIES - 1)];
 
 	tlb__flush_soft_entry(cpu, e);
-	e->pagemask = cpu->cp0.pagemask;
-	e->entryhi = cpu->cp0.entryhi & ~e->pagemask;
-	e->entrylo[0] = cpu->cp0.entrylo[0];
-	e->entrylo[1] = cpu->cp0.entrylo[1];
+	e->pagemask = pagemask;
+	e->entryhi = entryhi & ~pagemask;
+	e->entrylo[0] = entrylo0;
+	e->entrylo[1] = entrylo1;
 	tlb__recompute(e);
 	tlb__flush_soft_entry(cpu, e);
 	tlb__bump_generation(cpu);
+}
+
+void tlb__write(struct cpu *cpu, int index)
+{
+	tlb__write_entry(cpu, (unsigned int)index, cpu->cp0.entryhi, cpu->cp0.entrylo[0],
+			 cpu->cp0.entrylo[1], cpu->cp0.pagemask);
 }
 
 void tlb__write_random(struct cpu *cpu)
