@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "mvm_util.h"
@@ -86,6 +88,59 @@ TEST(tracepoints_fire)
 		TH_LOG("trace:\n%.2000s", trace);
 	free(trace);
 	mvm_vm_destroy(&t);
+}
+
+/* Patched kernel code's tlbp (MVM_GK_CALL_TLBP), then an exit. */
+GUEST_CODE(gk_tlbp_traced,
+	"	syscall	1\n"
+	"	syscall\n");
+
+TEST(gk_tlb_call_fires)
+{
+	struct mvm_enable_cap mmu = { .cap = MVM_CAP_GUEST_MMU, .args = { 1 } };
+	struct mvm_enable_cap gk = { .cap = MVM_CAP_GUEST_KERNEL };
+	size_t len = GUEST_CODE_LEN(gk_tlbp_traced);
+	struct mvm_test_vm t;
+	char *comm, *code, *trace;
+
+	if (access(TRACEFS "/events/mvm", F_OK))
+		SKIP(return, "no " TRACEFS "/events/mvm (tracefs or mvm.ko missing)");
+	ASSERT_EQ(0, mvm_vm_create(&t));
+	if (ioctl(t.dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TLB) != 1) {
+		mvm_vm_destroy(&t);
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TLB");
+	}
+	comm = mmap(NULL, MVM_GK_COMM_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	code = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, comm);
+	ASSERT_NE(MAP_FAILED, code);
+	memcpy(code, gk_tlbp_traced_start, len);
+	__builtin___clear_cache(code, code + len);
+	gk.args[0] = (uintptr_t)comm;
+	gk.args[1] = (uintptr_t)code;
+	gk.args[2] = 4096;
+	ASSERT_EQ(0, ioctl(t.vcpu_fd, MVM_ENABLE_CAP, &mmu));
+	ASSERT_EQ(0, ioctl(t.vcpu_fd, MVM_ENABLE_CAP, &gk));
+	ASSERT_EQ(0, mvm_set_reg(&t, 32, MVM_GK_CODE_BASE));
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACEFS "/events/mvm/enable", "1"));
+	t.run->kernel_mode = 1;
+	ASSERT_EQ(0, mvm_run(&t));
+	ASSERT_EQ(0, write_file(TRACEFS "/events/mvm/enable", "0"));
+	EXPECT_EQ(MVM_EXIT_EXCEPTION, t.run->exit_reason);
+	EXPECT_EQ(MVM_GK_CODE_BASE + 4, t.run->pc);
+	trace = read_trace();
+	ASSERT_NE(NULL, trace);
+	/* EntryHi 0 matches the first all-zero entry, as in the hardware. */
+	EXPECT_NE(NULL, strstr(trace, "mvm_gk_tlb: vcpu 0 tlbp index 0 entryhi 0x0"));
+	if (!_metadata->passed)
+		TH_LOG("trace:\n%.2000s", trace);
+	free(trace);
+	mvm_vm_destroy(&t);
+	munmap(comm, MVM_GK_COMM_SIZE);
+	munmap(code, 4096);
 }
 
 TEST_HARNESS_MAIN
