@@ -673,18 +673,22 @@ static bool rdhwr_userlocal(struct mvm_vcpu *v)
 }
 
 /*
- * A syscall of patched kernel code that names a guest TLB instruction
- * (MVM_GK_CALL_*): done here and the run goes on after it. The patcher
- * never puts one in a delay slot.
+ * A syscall of patched kernel code that names a guest instruction
+ * (MVM_GK_CALL_*): done here and the run goes on, after it or, for eret,
+ * in user mode. The patcher never puts one in a delay slot.
  */
 static bool gk_call(struct mvm_vcpu *v)
 {
-	u32 insn;
+	u32 insn, code;
 
 	if (!v->kmode || v->ctx->cause & CAUSE_BD ||
 	    gk_fetch_insn(v, v->ctx->pc, &insn) ||
-	    (insn & INSN_SYSCALL_MASK) != INSN_SYSCALL ||
-	    !mvm_gk_tlb_call(v, INSN_SYSCALL_CODE(insn)))
+	    (insn & INSN_SYSCALL_MASK) != INSN_SYSCALL)
+		return false;
+	code = INSN_SYSCALL_CODE(insn);
+	if (code == MVM_GK_CALL_ERET)
+		return mvm_gk_eret_to_user(v);
+	if (!mvm_gk_tlb_call(v, code))
 		return false;
 	v->ctx->pc += 4;
 	return true;

@@ -136,6 +136,7 @@ bool mvm_gk_supported(void);
 bool mvm_gk_count_supported(void);
 bool mvm_valid_pagemask(u64 pm);
 void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e);
+bool mvm_gk_eret_to_user(struct mvm_vcpu *v);
 
 /* gk_tlb.c */
 int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code);

@@ -105,6 +105,7 @@ GUEST_CODE(gk_tlbwi_load,
 GUEST_CODE(gk_tlbp, GK_TLBP "	syscall\n");
 GUEST_CODE(gk_tlbr, GK_TLBR "	syscall\n");
 GUEST_CODE(gk_tlbwr, GK_TLBWR "	syscall\n");
+GUEST_CODE(gk_eret, "	syscall	5\n");
 
 /* The patcher never puts a call in a delay slot: not one there. */
 GUEST_CODE(gk_tlbwi_delay,
@@ -1077,6 +1078,112 @@ TEST_F(gk, tlb_call_codes_elsewhere_are_syscalls)
 	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
 	EXPECT_EQ(CODE_GVA, t->run->pc);
 	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
+}
+
+/* --- eret back to guest user mode in mvm.ko (MVM_CAP_GUEST_KERNEL_ERET) --- */
+
+#define ST_IE		0x1ull
+#define ST_EXL		0x2ull
+#define ST_ERL		0x4ull
+#define ST_USER		0x10ull
+#define ST_UX		0x20ull
+#define ST_IM(n)	(1ull << (8 + (n)))
+#define ST_CU0		(1ull << 28)
+#define ST_CU1		(1ull << 29)
+#define ST_TO_USER	(ST_EXL | ST_USER | ST_UX | ST_IE)
+#define CP0_USERLOCAL_SEL 2
+
+/* Guest user code at CODE_GVA (guest_load: v0 = *(a0); syscall) under ASID 5. */
+static void user_code_at_code_gva(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(gk) *self)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	memcpy(host(t, CODE_GPA), guest_load_start, GUEST_CODE_LEN(guest_load));
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+				 LO(DATA_GPA, LO_V), 0));
+	*comm_cp0(self, 14) = CODE_GVA;			/* EPC */
+	*comm_cp0(self, 13) = 0;			/* Cause */
+	self->comm[(MVM_GK_COMM_CP0(4, CP0_USERLOCAL_SEL) - MVM_GK_COMM_BASE) / 8] =
+		0x7777;
+}
+
+TEST_F(gk, eret_calls_are_announced)
+{
+	EXPECT_EQ(1, ioctl(self->t.dev_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL_ERET));
+}
+
+/*
+ * The call with a user-mode Status: EXL cleared on the commpage, UserLocal
+ * taken, and the run went on in user mode at EPC, up to the user's syscall.
+ */
+TEST_F(gk, eret_call_goes_on_in_user_mode)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t ul = 0;
+	struct mvm_one_reg r = { MVM_REG_CP0(4, CP0_USERLOCAL_SEL), (uintptr_t)&ul };
+
+	user_code_at_code_gva(_metadata, self);
+	*comm_cp0(self, 12) = ST_TO_USER | ST_IM(7);
+	gk_load(gk_eret, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, CODE_GVA + 0x1000));	/* DATA_GPA */
+	ASSERT_EQ(0, run_kernel(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA + 4, t->run->pc);
+	EXPECT_EQ(0, t->run->kernel_mode);
+	EXPECT_EQ(0x1111, mvm_reg(t, R_V0));
+	EXPECT_EQ(ST_USER | ST_UX | ST_IE | ST_IM(7), *comm_cp0(self, 12));
+	ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r));
+	EXPECT_EQ(0x7777, ul);
+	/* User mode from then on: the same code runs as a user run. */
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, run_user(t));
+	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA + 4, t->run->pc);
+}
+
+/* Any other Status, or an interrupt it would let in: the VMM's. */
+TEST_F(gk, eret_call_declines_what_user_mode_cannot_run)
+{
+	struct mvm_test_vm *t = &self->t;
+	static const struct { uint64_t status, cause; int line; } cases[] = {
+		{ ST_TO_USER & ~ST_EXL, 0, -1 },
+		{ ST_TO_USER | ST_ERL, 0, -1 },
+		{ ST_TO_USER & ~ST_USER, 0, -1 },
+		{ (ST_TO_USER & ~ST_USER) | 0x8, 0, -1 },	/* supervisor */
+		{ ST_TO_USER & ~ST_UX, 0, -1 },
+		{ ST_TO_USER | ST_CU0, 0, -1 },
+		{ ST_TO_USER | ST_CU1, 0, -1 },
+		{ ST_TO_USER | (1ull << 25), 0, -1 },		/* RE */
+		{ ST_TO_USER | ST_IM(7), 1ull << 15, -1 },	/* timer pending */
+		{ ST_TO_USER | ST_IM(2), 0, 0 },		/* line 0 raised */
+	};
+	struct mvm_irq_level irq = { 0, 0 };
+	unsigned int i;
+
+	user_code_at_code_gva(_metadata, self);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		irq.level = cases[i].line >= 0;
+		ASSERT_EQ(0, ioctl(t->vm_fd, MVM_IRQ_LINE, &irq));
+		*comm_cp0(self, 12) = cases[i].status;
+		*comm_cp0(self, 13) = cases[i].cause;
+		gk_load(gk_eret, 0);
+		expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+		EXPECT_EQ(1, t->run->kernel_mode) TH_LOG("case %u", i);
+		EXPECT_EQ(cases[i].status, *comm_cp0(self, 12)) TH_LOG("case %u", i);
+	}
+	/* The same interrupts masked (IE clear): back to user mode. */
+	*comm_cp0(self, 12) = (ST_TO_USER & ~ST_IE) | ST_IM(2);
+	gk_load(gk_eret, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, CODE_GVA + 0x1000));
+	ASSERT_EQ(0, run_kernel(t));
+	EXPECT_EQ(CODE_GVA + 4, t->run->pc);
+	EXPECT_EQ(0, t->run->kernel_mode);
+	irq.level = 0;
+	ASSERT_EQ(0, ioctl(t->vm_fd, MVM_IRQ_LINE, &irq));
 }
 
 static uint64_t rng = 0x6a09e667f3bcc909ull;

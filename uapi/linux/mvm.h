@@ -34,6 +34,7 @@
 #define MVM_CAP_SYNC_REGS	13	/* returns the MVM_SYNC_* sets of run->s */
 #define MVM_CAP_GUEST_KERNEL_COUNT 14	/* kernel_mode runs may rdhwr $2 (host Count) */
 #define MVM_CAP_GUEST_KERNEL_TLB 15	/* kernel_mode: `syscall MVM_GK_CALL_TLB*` in mvm.ko */
+#define MVM_CAP_GUEST_KERNEL_ERET 16	/* kernel_mode: `syscall MVM_GK_CALL_ERET` */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -199,6 +200,19 @@ struct mvm_enable_cap {
 #define MVM_GK_CALL_TLBWI	3
 #define MVM_GK_CALL_TLBWR	4
 
+/*
+ * MVM_CAP_GUEST_KERNEL_ERET: `syscall MVM_GK_CALL_ERET` is the guest's eret
+ * back to user mode, when the commpage's Status says so: EXL set; ERL,
+ * CU0, CU1 and RE clear; KSU user; UX set; and no interrupt it lets in
+ * (IE clear, or none of Status.IM in the commpage's Cause.IP or the lines
+ * MVM_IRQ_LINE raised). mvm.ko then clears Status.EXL on the commpage, takes the
+ * guest's UserLocal from it, and the run goes on in guest user mode at
+ * EPC, under EntryHi's ASID; struct mvm_run.kernel_mode reads 0 at its
+ * exit, which is a user-mode one. Any other Status: the syscall's Sys
+ * exit, nothing changed.
+ */
+#define MVM_GK_CALL_ERET	5
+
 #define MVM_ENABLE_CAP		_IOW(MVMIO, 0xa3, struct mvm_enable_cap)
 #define MVM_RUN			_IO(MVMIO, 0x80)
 #define MVM_GET_REGS		_IOR(MVMIO, 0x81, struct mvm_regs)
@@ -235,7 +249,8 @@ struct mvm_run {
 	/* in */
 	__u8 request_interrupt_window;	/* reserved, must be 0 */
 	__u8 immediate_exit;		/* return MVM_EXIT_INTR before entering */
-	__u8 kernel_mode;		/* MVM_CAP_GUEST_KERNEL: run patched code */
+	__u8 kernel_mode;		/* MVM_CAP_GUEST_KERNEL: run patched code; */
+					/* out: 0 if it went to user mode */
 	__u8 padding1[5];
 
 	/* out */
