@@ -155,6 +155,9 @@ static int patch_init(struct kmod_vcpu *k)
 	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TLB) > 0 &&
 	    !getenv("MVM_PATCH_NO_TLB_CALLS"))
 		patcher__use_tlb_calls(k->patcher);
+	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_ERET) > 0 &&
+	    !getenv("MVM_PATCH_NO_ERET_CALLS"))
+		patcher__use_eret_calls(k->patcher);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
 	cap.args[2] = PATCH_CODE_BUF_SIZE;
@@ -492,6 +495,14 @@ static int run_user_mode(struct kmod_vcpu *k)
 	return 0;
 }
 
+/* Entries the module wrote itself: the core has them now, so does it. */
+static void take_tlb_written(struct kmod_vcpu *k)
+{
+	for (uint64_t w = patcher__take_tlb_written(k->patcher); w; w &= w - 1)
+		k->tlb_sent[__builtin_ctzll(w)] =
+			core_tlb_entry(k->cpu, (uint32_t)__builtin_ctzll(w));
+}
+
 /*
  * After a native run of patched kernel code: the module's registers are
  * host state; the patcher turns them into guest state at a guest PC.
@@ -504,6 +515,12 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 	uint64_t host_pc;
 	bool syscall;
 
+	/* mvm.ko took an eret to user mode: what follows is a user-mode exit. */
+	if (!run->kernel_mode) {
+		patcher__left_kernel(k->patcher);
+		take_tlb_written(k);
+		return handle_exit(k);
+	}
 	if (reason <= MVM_EXIT_EXCEPTION)
 		k->stat_exits[reason]++;
 	/*
@@ -534,10 +551,7 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 		return -1;
 	}
 	k->cpu->pc = r.pc;
-	/* Entries the module wrote itself: the core has them now, so does it. */
-	for (uint64_t w = patcher__take_tlb_written(k->patcher); w; w &= w - 1)
-		k->tlb_sent[__builtin_ctzll(w)] =
-			core_tlb_entry(k->cpu, (uint32_t)__builtin_ctzll(w));
+	take_tlb_written(k);
 	switch (reason) {
 	case MVM_EXIT_MMIO:
 	case MVM_EXIT_INTR:

@@ -178,9 +178,10 @@ struct patcher {
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	bool tlb_calls;		/* mvm.ko does the TLB instructions */
+	bool eret_calls;	/* and erets to user mode */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
-	uint64_t stat_core_runs;
+	uint64_t stat_core_runs, stat_to_user;
 	uint32_t core_run;	/* what patcher__enter left to the core */
 };
 
@@ -200,6 +201,7 @@ struct emitter {
 		uint32_t branch;
 		uint64_t target;
 		bool step;
+		uint32_t call;	/* the stub's syscall word */
 	} side[PATCH_MAX_SIDE];
 	unsigned int nside;
 	uint64_t pc_now;	/* the guest instruction being emitted */
@@ -442,9 +444,12 @@ static void emit_restore(struct emitter *e)
 
 /*
  * Leave the block for guest pc (chainable: may become a jump later; step:
- * the core executes the instruction there before anything else).
+ * the core executes the instruction there before anything else) with
+ * the syscall word call: a plain syscall, or one of mvm.ko's calls that
+ * may go on without leaving.
  */
-static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable, bool step)
+static void emit_exit_call(struct emitter *e, uint64_t target, bool chainable, bool step,
+			   uint32_t call)
 {
 	struct patch_block *b = e->b;
 
@@ -458,8 +463,13 @@ static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable, boo
 	b->stubs[b->nstubs].chainable = chainable;
 	b->stubs[b->nstubs].step = step;
 	b->nstubs++;
-	emit(e, H_SYSCALL);
+	emit(e, call);
 	emit(e, H_NOP);
+}
+
+static void emit_exit_to(struct emitter *e, uint64_t target, bool chainable, bool step)
+{
+	emit_exit_call(e, target, chainable, step, H_SYSCALL);
 }
 
 static void emit_exit(struct emitter *e, uint64_t target)
@@ -477,6 +487,7 @@ static void side_exit_at(struct emitter *e, uint32_t branch, uint64_t target, bo
 	e->side[e->nside].branch = branch;
 	e->side[e->nside].target = target;
 	e->side[e->nside].step = step;
+	e->side[e->nside].call = H_SYSCALL;
 	e->nside++;
 }
 
@@ -754,7 +765,7 @@ static void emit_ei(struct emitter *e, const struct insn *in, uint64_t pc)
 }
 
 /*
- * mtc0 rt, Status: IE, EXL, KSU and IM change on the commpage, and
+ * mtc0 rt, Status: IE, EXL, KSU, IM and CU0 change on the commpage, and
  * sync_out() gives the core the new value; Linux writes Status to mask
  * and restore interrupts and around every exception. The core executes
  * a write that changes any other bit (ERL unmaps useg, for one), or that
@@ -762,6 +773,8 @@ static void emit_ei(struct emitter *e, const struct insn *in, uint64_t pc)
  * write that unmasks a pending interrupt leaves the block right after it.
  */
 #define STATUS_NATIVE_BITS	0xff1bu	/* IM, KSU, EXL, IE */
+/* and CU0, which only user mode sees (Linux clears it on the way back there) */
+#define STATUS_NATIVE_MASK	(STATUS_NATIVE_BITS | ST_CU0)
 
 static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t pc)
 {
@@ -771,6 +784,9 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 
 	emit(e, H_LW(s, status_offset(), 0));
 	emit(e, H_XOR(t, s, rt));
+	emit(e, H_LUI(s, ST_CU0 >> 16));
+	emit(e, H_OR(t, t, s));
+	emit(e, H_XOR(t, t, s));		/* CU0 ignored */
 	emit(e, H_SLL(t, t, 0));
 	emit(e, H_ORI(t, t, STATUS_NATIVE_BITS));
 	emit(e, H_XORI(t, t, STATUS_NATIVE_BITS));
@@ -1021,6 +1037,9 @@ static void emit_eret(struct emitter *e, uint64_t pc)
 	emit(e, H_XORI(z, z, 2));
 	emit(e, H_BNE(z, 0, 0));
 	side_exit(e, pc, true);
+	/* to user mode, mvm.ko may take it from there */
+	if (e->p->eret_calls)
+		e->side[e->nside - 1].call = H_SYSCALL | MVM_GK_CALL_ERET << 6;
 	emit(e, H_XORI(y, y, 2));		/* (slot) EXL cleared */
 	emit(e, H_LD(x, cp0_offset(CP0_EPC, 0), 0));
 	emit(e, H_SD(x, PATCH_COMM_TARGET, 0));
@@ -1423,7 +1442,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	 * Entered from the VMM, a short return path runs in the core too: an
 	 * eret to user mode would leave patched code right away anyway.
 	 */
-	if (s.ends_in_eret && s.n <= CORE_RUN_MAX)
+	if (s.ends_in_eret && s.n <= CORE_RUN_MAX && !p->eret_calls)
 		b->core_run = (uint8_t)s.n;
 	pick_scratch(b, s.named);
 	e->p = p;
@@ -1477,7 +1496,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	/* An interrupt ei let through: always back to the VMM, which takes it. */
 	for (unsigned int i = 0; i < e->nside; i++) {
 		patch_branch(e, e->side[i].branch, e->n);
-		emit_exit_to(e, e->side[i].target, false, e->side[i].step);
+		emit_exit_call(e, e->side[i].target, false, e->side[i].step, e->side[i].call);
 	}
 	if (e->overflow) {
 		free(e);
@@ -1727,6 +1746,18 @@ void patcher__stop_tlb_calls(struct patcher *p)
 		patcher__flush(p);
 }
 
+void patcher__use_eret_calls(struct patcher *p)
+{
+	p->eret_calls = true;
+}
+
+void patcher__left_kernel(struct patcher *p)
+{
+	p->native_wrote = true;
+	p->stat_to_user++;
+	sync_out(p);
+}
+
 uint64_t patcher__take_tlb_written(struct patcher *p)
 {
 	uint64_t written = p->tlb_written;
@@ -1792,7 +1823,7 @@ static void sync_out(struct patcher *p)
 {
 	struct cpu *cpu = p->cpu;
 	uint64_t st = *comm64(p, (uint32_t)status_offset());
-	uint64_t changed = (st ^ p->status_in) & STATUS_NATIVE_BITS;
+	uint64_t changed = (st ^ p->status_in) & STATUS_NATIVE_MASK;
 
 	/*
 	 * What patched code changed since sync_in, and only that: the core
@@ -1930,8 +1961,8 @@ void patcher__destroy(struct patcher *p)
 
 void patcher__stats(const struct patcher *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps, %llu short blocks run by the core",
+	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps, %llu short blocks run by the core, %llu runs back to user mode in mvm.ko",
 		 (unsigned long long)p->stat_blocks, (unsigned long long)p->stat_chains,
 		 (unsigned long long)p->stat_flushes, (unsigned long long)p->stat_steps,
-		 (unsigned long long)p->stat_core_runs);
+		 (unsigned long long)p->stat_core_runs, (unsigned long long)p->stat_to_user);
 }

@@ -86,6 +86,16 @@ void patcher__use_tlb_calls(struct patcher *p);
  * them go.
  */
 void patcher__stop_tlb_calls(struct patcher *p);
+/*
+ * mvm.ko does erets back to guest user mode (MVM_CAP_GUEST_KERNEL_ERET):
+ * the eret's exit stub asks for it.
+ */
+void patcher__use_eret_calls(struct patcher *p);
+/*
+ * A native run of patched code ended in guest user mode (mvm.ko took an
+ * eret): the commpage's CP0 goes to the core, which is in user mode then.
+ */
+void patcher__left_kernel(struct patcher *p);
 /* The guest TLB entries mvm.ko wrote since the last call (bit n: entry n). */
 uint64_t patcher__take_tlb_written(struct patcher *p);
 void patcher__destroy(struct patcher *p);
