@@ -34,7 +34,7 @@ enum { EXIT_TO_USER = 0, REENTER = 1 };
 
 enum xlate {
 	XLATE_OK,
-	XLATE_OUTSIDE,		/* flat mode: beyond the window */
+	XLATE_OUTSIDE,		/* beyond the window */
 	XLATE_MISS,		/* guest TLB: no entry matches */
 	XLATE_INVALID,		/* guest TLB: the page's V bit is clear */
 };
@@ -97,7 +97,8 @@ static enum xlate translate_entry(struct mvm_vcpu *v, u64 gva, u64 *gpa,
 	/* As the hardware does, PFN bits below a large page's size are ignored. */
 	*gpa = ((((lo >> MVM_ENTRYLO_PFN_SHIFT) & GENMASK_ULL(29, 0)) << 12) &
 		~(page - 1)) + (gva & (page - 1));
-	return *gpa < MVM_GVA_LIMIT ? XLATE_OK : XLATE_INVALID;
+	/* Beyond the window: no TLB fault, but nothing mvm.ko maps either. */
+	return *gpa < MVM_GVA_LIMIT ? XLATE_OK : XLATE_OUTSIDE;
 }
 
 static enum xlate translate(struct mvm_vcpu *v, u64 gva, u64 *gpa, bool *dirty)
@@ -264,8 +265,19 @@ static int exception_exit(struct mvm_vcpu *v)
 }
 
 /*
- * The guest TLB's translation of gva; false, with *ret the exit that
- * hands its fault to the VMM (a refill or an invalid entry), if none.
+ * A guest TLB fault at gva (the host's exception code): to the guest
+ * kernel's patched vector (MVM_CAP_GUEST_KERNEL_DELIVER), or to the VMM.
+ */
+static int guest_tlb_fault(struct mvm_vcpu *v, u64 gva, bool refill)
+{
+	if (mvm_gk_deliver(v, CAUSE_EXCCODE(v->ctx->cause), refill, true, gva))
+		return REENTER;
+	return exception_exit_flags(v, refill ? MVM_EX_TLB_REFILL : 0);
+}
+
+/*
+ * The guest TLB's translation of gva; false, with *ret what became of its
+ * fault (a refill or an invalid entry) or of an address beyond the window.
  */
 static bool translate_or_exit(struct mvm_vcpu *v, u64 gva, u64 *gpa,
 			      bool *dirty, int *ret)
@@ -274,7 +286,10 @@ static bool translate_or_exit(struct mvm_vcpu *v, u64 gva, u64 *gpa,
 	case XLATE_OK:
 		return true;
 	case XLATE_MISS:
-		*ret = exception_exit_flags(v, MVM_EX_TLB_REFILL);
+		*ret = guest_tlb_fault(v, gva, true);
+		return false;
+	case XLATE_INVALID:
+		*ret = guest_tlb_fault(v, gva, false);
 		return false;
 	default:
 		*ret = exception_exit(v);
@@ -619,8 +634,10 @@ static int tlb_mod(struct mvm_vcpu *v)
 
 	if (v->kmode)
 		return gk_tlb_mod(v);
-	if (translate(v, v->ctx->badvaddr, &gpa, &dirty) != XLATE_OK || !dirty)
+	if (translate(v, v->ctx->badvaddr, &gpa, &dirty) != XLATE_OK)
 		return exception_exit(v);
+	if (!dirty)
+		return guest_tlb_fault(v, v->ctx->badvaddr, false);
 	return mmio_exit(v, gpa);
 }
 
@@ -709,7 +726,10 @@ static int general_exception(struct mvm_vcpu *v)
 	case MVM_EXC_RI:
 		return rdhwr_userlocal(v) ? REENTER : exception_exit(v);
 	case MVM_EXC_SYS:
-		return gk_call(v) ? REENTER : exception_exit(v);
+	case MVM_EXC_BP:
+		if (gk_call(v) || mvm_gk_deliver(v, exc, false, false, 0))
+			return REENTER;
+		return exception_exit(v);
 	case MVM_EXC_CPU:
 		/*
 		 * With the guest MMU the guest is an OS's user mode, where

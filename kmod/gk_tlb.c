@@ -25,23 +25,14 @@ enum {
 	CP0_WIRED = 6, CP0_ENTRYHI = 10,
 };
 
-/* A word of the commpage the VMM shares (pinned: the VMM's own pages). */
-static u64 *comm_word(struct mvm_vcpu *v, u64 hva)
-{
-	u64 off = hva - MVM_GK_COMM_BASE;
-
-	return page_address(v->gk.comm[off >> PAGE_SHIFT]) +
-	       offset_in_page(off);
-}
-
 static u64 comm_get(struct mvm_vcpu *v, u64 hva)
 {
-	return READ_ONCE(*comm_word(v, hva));
+	return READ_ONCE(*mvm_gk_comm(v, hva));
 }
 
 static void comm_set(struct mvm_vcpu *v, u64 hva, u64 val)
 {
-	WRITE_ONCE(*comm_word(v, hva), val);
+	WRITE_ONCE(*mvm_gk_comm(v, hva), val);
 }
 
 static u64 cp0_get(struct mvm_vcpu *v, unsigned int reg)

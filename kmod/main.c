@@ -56,6 +56,7 @@ long mvm_check_extension(unsigned long cap)
 		return mvm_gk_count_supported();
 	case MVM_CAP_GUEST_KERNEL_TLB:
 	case MVM_CAP_GUEST_KERNEL_ERET:
+	case MVM_CAP_GUEST_KERNEL_DELIVER:
 		return mvm_gk_supported();
 	default:
 		return 0;

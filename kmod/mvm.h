@@ -3,6 +3,7 @@
 #ifndef MVM_INTERNAL_H
 #define MVM_INTERNAL_H
 
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -81,6 +82,7 @@ struct mvm_gk {
 	/* per whole 2 MiB of the cache: its first pfn + 1 if one huge page, or 0 */
 	unsigned long *code_huge;
 	bool huge_tlb;		/* the TLB takes 1 MiB pages */
+	bool deliver;		/* MVM_CAP_GUEST_KERNEL_DELIVER */
 };
 
 struct mvm_vcpu {
@@ -136,7 +138,12 @@ bool mvm_gk_supported(void);
 bool mvm_gk_count_supported(void);
 bool mvm_valid_pagemask(u64 pm);
 void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e);
+int mvm_vcpu_select_mm(struct mvm_vcpu *v);
+
+/* gk_mode.c */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v);
+bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
+		    u64 va);
 
 /* gk_tlb.c */
 int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code);
@@ -146,5 +153,14 @@ int mvm_handle_exit(struct mvm_vcpu *vcpu);
 int mvm_misaligned_pc_exit(struct mvm_vcpu *vcpu);
 void mvm_complete_mmio(struct mvm_vcpu *vcpu);
 void mvm_complete_hypercall(struct mvm_vcpu *vcpu);
+
+/* A word of the commpage (MVM_GK_COMM_*): the VMM's pinned pages. */
+static inline u64 *mvm_gk_comm(struct mvm_vcpu *v, u64 hva)
+{
+	u64 off = hva - MVM_GK_COMM_BASE;
+
+	return page_address(v->gk.comm[off >> PAGE_SHIFT]) +
+	       offset_in_page(off);
+}
 
 #endif

@@ -340,7 +340,7 @@ static void enter_guest(struct mvm_vcpu *v)
  * The dummy mm of the current guest ASID in the current mode (or flat
  * mode's), allocated once.
  */
-static int select_mm(struct mvm_vcpu *v)
+int mvm_vcpu_select_mm(struct mvm_vcpu *v)
 {
 	unsigned int i = v->guest_mmu ? v->cp0[10][0] & 0xff : MVM_FLAT_MM;
 
@@ -355,56 +355,6 @@ static int select_mm(struct mvm_vcpu *v)
 	}
 	v->cur_mm = v->asid_mms[i];
 	return 0;
-}
-
-#define GK_ST_IE	BIT_ULL(0)
-#define GK_ST_EXL	BIT_ULL(1)
-#define GK_ST_ERL	BIT_ULL(2)
-#define GK_ST_KSU	(3ull << 3)
-#define GK_ST_KSU_USER	(2ull << 3)
-#define GK_ST_UX	BIT_ULL(5)
-#define GK_ST_IM	0xff00ull
-#define GK_ST_RE	BIT_ULL(25)
-#define GK_ST_CU0	BIT_ULL(28)
-#define GK_ST_CU1	BIT_ULL(29)
-
-static u64 *gk_comm_cp0(struct mvm_vcpu *v, unsigned int reg, unsigned int sel)
-{
-	u64 off = MVM_GK_COMM_CP0(reg, sel) - MVM_GK_COMM_BASE;
-
-	return page_address(v->gk.comm[off >> PAGE_SHIFT]) +
-	       offset_in_page(off);
-}
-
-/*
- * MVM_GK_CALL_ERET: patched code's eret back to guest user mode, done here
- * when user mode is one mvm.ko runs natively (the VMM's core runs the
- * others: supervisor mode, 32-bit addressing, CP0 or the FPU usable) and
- * no interrupt is let in. True: the run goes on at EPC in user mode.
- */
-bool mvm_gk_eret_to_user(struct mvm_vcpu *v)
-{
-	u64 *status = gk_comm_cp0(v, 12, 0);
-	u64 st = READ_ONCE(*status), ip;
-
-	if ((st & (GK_ST_EXL | GK_ST_ERL | GK_ST_KSU | GK_ST_UX | GK_ST_CU0 |
-		   GK_ST_CU1 | GK_ST_RE)) != (GK_ST_EXL | GK_ST_KSU_USER | GK_ST_UX))
-		return false;
-	/* The VMM's Cause (its timer on IP7), and lines raised since. */
-	ip = READ_ONCE(*gk_comm_cp0(v, 13, 0));
-	ip |= (u64)READ_ONCE(v->vm->irq_lines) << 10;
-	if (st & GK_ST_IE && ip & st & GK_ST_IM)
-		return false;
-	v->kmode = false;
-	if (select_mm(v)) {
-		v->kmode = true;
-		return false;
-	}
-	WRITE_ONCE(*status, st & ~GK_ST_EXL);
-	v->cp0[4][2] = READ_ONCE(*gk_comm_cp0(v, 4, 2));	/* UserLocal */
-	v->ctx->pc = READ_ONCE(*gk_comm_cp0(v, 14, 0));	/* EPC */
-	WRITE_ONCE(v->run->kernel_mode, 0);
-	return true;
 }
 
 static void get_regs(struct mvm_vcpu *v, struct mvm_regs *r)
@@ -434,7 +384,7 @@ static int run_loop(struct mvm_vcpu *v)
 	struct mvm_run *run = v->run;
 	int ret;
 
-	ret = select_mm(v);
+	ret = mvm_vcpu_select_mm(v);
 	if (ret)
 		return ret;
 	mvm_complete_mmio(v);
@@ -743,6 +693,13 @@ static int enable_cap(struct mvm_vcpu *v, void __user *uarg)
 		return -EFAULT;
 	if (cap.cap == MVM_CAP_GUEST_KERNEL)
 		return enable_guest_kernel(v, &cap);
+	if (cap.cap == MVM_CAP_GUEST_KERNEL_DELIVER) {
+		if (!v->gk.on || cap.flags || cap.args[0] > 1 || cap.args[1] ||
+		    cap.args[2] || cap.args[3])
+			return -EINVAL;
+		v->gk.deliver = cap.args[0];
+		return 0;
+	}
 	if (cap.cap != MVM_CAP_GUEST_MMU || cap.flags || cap.args[0] > 1 ||
 	    cap.args[1] || cap.args[2] || cap.args[3])
 		return -EINVAL;

@@ -107,6 +107,12 @@ GUEST_CODE(gk_tlbr, GK_TLBR "	syscall\n");
 GUEST_CODE(gk_tlbwr, GK_TLBWR "	syscall\n");
 GUEST_CODE(gk_eret, "	syscall	5\n");
 
+/* Guest user code: a syscall in a delay slot. */
+GUEST_CODE(user_syscall_in_slot,
+	"	b	1f\n"
+	"	 syscall\n"
+	"1:	syscall\n");
+
 /* The patcher never puts a call in a delay slot: not one there. */
 GUEST_CODE(gk_tlbwi_delay,
 	"	b	1f\n"
@@ -1184,6 +1190,199 @@ TEST_F(gk, eret_call_declines_what_user_mode_cannot_run)
 	EXPECT_EQ(0, t->run->kernel_mode);
 	irq.level = 0;
 	ASSERT_EQ(0, ioctl(t->vm_fd, MVM_IRQ_LINE, &irq));
+}
+
+/* --- user-mode exceptions to patched code (MVM_CAP_GUEST_KERNEL_DELIVER) --- */
+
+#define VEC_GENERAL_OFF	0x100		/* where the tests put the vectors */
+#define VEC_REFILL_OFF	0x200
+#define UNMAPPED_GVA	0x10000ull
+
+static int deliver(struct mvm_test_vm *t, uint64_t on)
+{
+	struct mvm_enable_cap cap = {
+		.cap = MVM_CAP_GUEST_KERNEL_DELIVER, .args = { on },
+	};
+
+	return ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap) ? -errno : 0;
+}
+
+/*
+ * Delivery on; both vectors are a plain syscall in the cache; guest user
+ * code @code at CODE_GVA (page pair: the code, DATA_GPA with @odd_flags)
+ * under a user-mode Status, a0 = @a0.
+ */
+static void deliver_setup(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+			  const char *code, size_t len, uint64_t odd_flags, uint64_t a0)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, deliver(t, 1));
+	gk_load(gk_li1, VEC_GENERAL_OFF);
+	gk_load(gk_li2, VEC_REFILL_OFF);
+	*comm_at(self, MVM_GK_COMM_VEC_GENERAL) = MVM_GK_CODE_BASE + VEC_GENERAL_OFF;
+	*comm_at(self, MVM_GK_COMM_VEC_REFILL) = MVM_GK_CODE_BASE + VEC_REFILL_OFF;
+	*comm_cp0(self, 12) = ST_USER | ST_UX | ST_IE | ST_IM(7);
+	*comm_cp0(self, 13) = 1ull << 23;		/* IV: kept */
+	*comm_cp0(self, CP0_ENTRYHI) = 5;
+	*comm_cp0(self, 4) = 0xabc0000000000000ull;	/* Context's PTEBase */
+	*comm_cp0(self, 20) = 0xfe00000000000000ull;	/* XContext's */
+	memcpy(host(t, CODE_GPA), code, len);
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 5, LO(CODE_GPA, LO_V),
+				 LO(DATA_GPA, odd_flags), 0));
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, a0));
+}
+
+/* The run stopped at the vector's syscall, in kernel mode, v0 its mark. */
+static void expect_vector(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+			  uint64_t off, uint64_t epc, uint64_t exc)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_GK_CODE_BASE + off + 4, t->run->pc);
+	EXPECT_EQ(1, t->run->kernel_mode);
+	EXPECT_EQ(off == VEC_GENERAL_OFF ? 1 : 2, mvm_reg(t, R_V0));
+	EXPECT_EQ(epc, *comm_cp0(self, 14));
+	EXPECT_EQ((1ull << 23) | exc << 2, *comm_cp0(self, 13) & ~(1ull << 31));
+	EXPECT_EQ(ST_USER | ST_UX | ST_IE | ST_IM(7) | ST_EXL, *comm_cp0(self, 12));
+	EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_DELIVERED));
+}
+
+/* TLB faults: BadVAddr, Context, XContext, EntryHi as the hardware sets them. */
+static void expect_tlb_registers(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(gk) *self, uint64_t va)
+{
+	EXPECT_EQ(va, *comm_cp0(self, 8));
+	EXPECT_EQ(0xabc0000000000000ull | ((va >> 13) & 0x7ffff) << 4,
+		  *comm_cp0(self, 4));
+	EXPECT_EQ(0xfe00000000000000ull | ((va & 0xffffffe000ull) >> 13) << 4,
+		  *comm_cp0(self, 20));
+	EXPECT_EQ((va & ~0x1fffull) | 5, *comm_cp0(self, CP0_ENTRYHI));
+}
+
+TEST_F(gk, delivery_is_announced_and_checked)
+{
+	struct mvm_test_vm *t = &self->t;
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_DELIVER, .args = { 2 } };
+
+	EXPECT_EQ(1, ioctl(t->dev_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL_DELIVER));
+	EXPECT_EQ(-1, ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(EINVAL, errno);
+	cap.args[0] = 1;
+	cap.flags = 1;
+	EXPECT_EQ(-1, ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(0, deliver(t, 1));
+	EXPECT_EQ(0, deliver(t, 0));
+	/* Without the guest kernel on: nothing to deliver to. */
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, deliver(t, 1));
+}
+
+TEST_F(gk, user_syscall_goes_to_the_general_vector)
+{
+	deliver_setup(_metadata, self, guest_load_start, GUEST_CODE_LEN(guest_load),
+		      LO_V, CODE_GVA + 0x1000);
+	expect_vector(_metadata, self, VEC_GENERAL_OFF, CODE_GVA + 4, MVM_EXC_SYS);
+}
+
+TEST_F(gk, user_syscall_in_a_delay_slot_sets_bd)
+{
+	deliver_setup(_metadata, self, user_syscall_in_slot_start,
+		      GUEST_CODE_LEN(user_syscall_in_slot), LO_V, 0);
+	expect_vector(_metadata, self, VEC_GENERAL_OFF, CODE_GVA, MVM_EXC_SYS);
+	EXPECT_EQ(1ull << 31, *comm_cp0(self, 13) & (1ull << 31));
+}
+
+TEST_F(gk, user_tlb_refill_goes_to_the_refill_vector)
+{
+	deliver_setup(_metadata, self, guest_load_start, GUEST_CODE_LEN(guest_load),
+		      LO_V, UNMAPPED_GVA + 0x18);
+	expect_vector(_metadata, self, VEC_REFILL_OFF, CODE_GVA, MVM_EXC_TLBL);
+	expect_tlb_registers(_metadata, self, UNMAPPED_GVA + 0x18);
+}
+
+TEST_F(gk, user_invalid_and_mod_go_to_the_general_vector)
+{
+	/* guest_load from the odd page, invalid */
+	deliver_setup(_metadata, self, guest_load_start, GUEST_CODE_LEN(guest_load),
+		      0, CODE_GVA + 0x1008);
+	expect_vector(_metadata, self, VEC_GENERAL_OFF, CODE_GVA, MVM_EXC_TLBL);
+	expect_tlb_registers(_metadata, self, CODE_GVA + 0x1008);
+	/* gk_rw's store to the odd page, valid but clean */
+	deliver_setup(_metadata, self, gk_rw_start, GUEST_CODE_LEN(gk_rw),
+		      LO_V, CODE_GVA + 0x1000);
+	*comm_at(self, MVM_GK_COMM_DELIVERED) = 0;
+	expect_vector(_metadata, self, VEC_GENERAL_OFF, CODE_GVA + 4, MVM_EXC_MOD);
+	expect_tlb_registers(_metadata, self, CODE_GVA + 0x1008);
+}
+
+/* No vector named, a stale Status, delivery off: the VMM's, as before. */
+TEST_F(gk, user_exceptions_stay_exits_otherwise)
+{
+	struct mvm_test_vm *t = &self->t;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		deliver_setup(_metadata, self, guest_load_start,
+			      GUEST_CODE_LEN(guest_load), LO_V, UNMAPPED_GVA);
+		if (i == 0)
+			*comm_at(self, MVM_GK_COMM_VEC_REFILL) = 0;
+		if (i == 1)
+			*comm_at(self, MVM_GK_COMM_VEC_REFILL) = MVM_GK_CODE_BASE + CODE_SIZE;
+		if (i == 2)
+			*comm_cp0(self, 12) |= ST_EXL;
+		if (i == 3)
+			ASSERT_EQ(0, deliver(t, 0));
+		*comm_at(self, MVM_GK_COMM_DELIVERED) = 0;
+		ASSERT_EQ(0, run_user(t));
+		ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason) TH_LOG("case %d", i);
+		EXPECT_EQ(MVM_EXC_TLBL, t->run->ex.exc_code) TH_LOG("case %d", i);
+		EXPECT_EQ(CODE_GVA, t->run->pc) TH_LOG("case %d", i);
+		EXPECT_EQ(0, t->run->kernel_mode) TH_LOG("case %d", i);
+		EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_DELIVERED)) TH_LOG("case %d", i);
+	}
+}
+
+/* A syscall, the vector's eret back past it, a0 times in one MVM_RUN. */
+GUEST_CODE(user_syscall_loop,
+	"1:	syscall\n"
+	"	daddiu	$4, $4, -1\n"
+	"	bnez	$4, 1b\n"
+	"	 nop\n"
+	"	.word	0x7c00003b\n");		/* rdhwr $0, $0: RI, an exit */
+
+/* The vector: EPC += 4, eret. */
+GUEST_CODE(gk_skip_and_eret,
+	"	ld	$3, 0x1000 + (14 * 8) * 8($0)\n"
+	"	daddiu	$3, $3, 4\n"
+	"	sd	$3, 0x1000 + (14 * 8) * 8($0)\n"
+	"	syscall	5\n");
+
+TEST_F(gk, syscalls_and_erets_stay_in_the_module)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint64_t exits = 0;
+	struct mvm_one_reg r = { MVM_REG_STAT_EXITS, (uintptr_t)&exits };
+
+	deliver_setup(_metadata, self, user_syscall_loop_start,
+		      GUEST_CODE_LEN(user_syscall_loop), LO_V, 1000);
+	gk_load_at(_metadata, self, gk_skip_and_eret_start,
+		   GUEST_CODE_LEN(gk_skip_and_eret), VEC_GENERAL_OFF);
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 1000));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason);
+	EXPECT_EQ(MVM_EXC_RI, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA + 16, t->run->pc);
+	EXPECT_EQ(0, t->run->kernel_mode);
+	EXPECT_EQ(0, mvm_reg(t, R_A0));
+	EXPECT_EQ(ST_USER | ST_UX | ST_IE | ST_IM(7), *comm_cp0(self, 12));
+	ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r));
+	EXPECT_LE(2000, exits);		/* each syscall and eret, in mvm.ko */
 }
 
 static uint64_t rng = 0x6a09e667f3bcc909ull;

@@ -35,6 +35,7 @@
 #define MVM_CAP_GUEST_KERNEL_COUNT 14	/* kernel_mode runs may rdhwr $2 (host Count) */
 #define MVM_CAP_GUEST_KERNEL_TLB 15	/* kernel_mode: `syscall MVM_GK_CALL_TLB*` in mvm.ko */
 #define MVM_CAP_GUEST_KERNEL_ERET 16	/* kernel_mode: `syscall MVM_GK_CALL_ERET` */
+#define MVM_CAP_GUEST_KERNEL_DELIVER 17	/* MVM_ENABLE_CAP: user exceptions to patched code */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -194,6 +195,9 @@ struct mvm_enable_cap {
 #define MVM_GK_COMM_TLB_WRITTEN	0x1860ull	/* __u64 mask */
 #define MVM_GK_COMM_RANDOM	0x1868ull	/* __u64 seed */
 #define MVM_GK_COMM_TLB(i)	(0x6000ull + (i) * 32)	/* entryhi, lo0, lo1, pagemask */
+#define MVM_GK_COMM_DELIVERED	0x1880ull	/* nonzero: mvm.ko delivered one */
+#define MVM_GK_COMM_VEC_GENERAL	0x1888ull	/* host PC of EBase + 0x180, or 0 */
+#define MVM_GK_COMM_VEC_REFILL	0x1890ull	/* host PC of EBase + 0x080, or 0 */
 
 #define MVM_GK_CALL_TLBP	1
 #define MVM_GK_CALL_TLBR	2
@@ -212,6 +216,20 @@ struct mvm_enable_cap {
  * exit, nothing changed.
  */
 #define MVM_GK_CALL_ERET	5
+
+/*
+ * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL_DELIVER (needs
+ * MVM_CAP_GUEST_KERNEL on), args[0] = 1 (0: off): in a user-mode run whose
+ * commpage Status has EXL and ERL clear, a guest syscall, break, or fault of
+ * the guest TLB (refill, invalid, Mod) is taken as the guest CPU takes it:
+ * on the commpage EPC, Cause (ExcCode, BD; CE cleared), Status.EXL, and for
+ * TLB faults BadVAddr, Context, XContext and EntryHi's VPN2 and R are set,
+ * MVM_GK_COMM_DELIVERED becomes 1, and the run goes on in kernel mode at
+ * the host PC the VMM put at MVM_GK_COMM_VEC_REFILL (a refill) or
+ * MVM_GK_COMM_VEC_GENERAL (the rest); run->kernel_mode reads 1 after it.
+ * A host PC of 0, or one outside the translation cache, leaves the
+ * exception to the VMM as before.
+ */
 
 #define MVM_ENABLE_CAP		_IOW(MVMIO, 0xa3, struct mvm_enable_cap)
 #define MVM_RUN			_IO(MVMIO, 0x80)

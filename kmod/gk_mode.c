@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest mode switches without the VMM: patched kernel code's eret back to
+ * guest user mode (MVM_GK_CALL_ERET), and a guest user-mode exception
+ * handed to the guest kernel's vector in patched code
+ * (MVM_CAP_GUEST_KERNEL_DELIVER). Both work on the guest's CP0 on the
+ * commpage and leave the rest to the VMM at the next exit: a system call
+ * or a guest TLB refill then makes no exit at all.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include "mvm.h"
+
+#define GK_ST_IE	BIT_ULL(0)
+#define GK_ST_EXL	BIT_ULL(1)
+#define GK_ST_ERL	BIT_ULL(2)
+#define GK_ST_KSU	(3ull << 3)
+#define GK_ST_KSU_USER	(2ull << 3)
+#define GK_ST_UX	BIT_ULL(5)
+#define GK_ST_IM	0xff00ull
+#define GK_ST_RE	BIT_ULL(25)
+#define GK_ST_CU0	BIT_ULL(28)
+#define GK_ST_CU1	BIT_ULL(29)
+
+#define GK_CAUSE_EXC	(0x1full << 2)
+#define GK_CAUSE_CE	(3ull << 28)
+#define GK_CAUSE_BD	BIT_ULL(31)
+
+/* Guest CP0 as the MIPS64 privileged architecture sets it on a TLB fault. */
+#define GK_SEGBITS	MVM_FLAT_WINDOW_BITS
+#define GK_VPN2_MASK	GENMASK_ULL(GK_SEGBITS - 1, 13)
+#define GK_REGION_MASK	GENMASK_ULL(63, 62)
+
+enum {
+	CP0_BADVADDR = 8, CP0_CONTEXT = 4, CP0_ENTRYHI = 10, CP0_STATUS = 12,
+	CP0_CAUSE = 13, CP0_EPC = 14, CP0_XCONTEXT = 20,
+};
+
+static u64 *cp0(struct mvm_vcpu *v, unsigned int reg, unsigned int sel)
+{
+	return mvm_gk_comm(v, MVM_GK_COMM_CP0(reg, sel));
+}
+
+static u64 cp0_get(struct mvm_vcpu *v, unsigned int reg)
+{
+	return READ_ONCE(*cp0(v, reg, 0));
+}
+
+static void cp0_set(struct mvm_vcpu *v, unsigned int reg, u64 val)
+{
+	WRITE_ONCE(*cp0(v, reg, 0), val);
+}
+
+/* The vCPU's address space becomes the other mode's. */
+static bool switch_mode(struct mvm_vcpu *v, bool kmode)
+{
+	v->kmode = kmode;
+	if (!mvm_vcpu_select_mm(v))
+		return true;
+	v->kmode = !kmode;
+	return false;
+}
+
+/*
+ * MVM_GK_CALL_ERET: patched code's eret back to guest user mode, done here
+ * when user mode is one mvm.ko runs natively (the VMM's core runs the
+ * others: supervisor mode, 32-bit addressing, CP0 or the FPU usable) and
+ * no interrupt is let in. True: the run goes on at EPC in user mode.
+ */
+bool mvm_gk_eret_to_user(struct mvm_vcpu *v)
+{
+	u64 st = cp0_get(v, CP0_STATUS), ip;
+
+	if ((st & (GK_ST_EXL | GK_ST_ERL | GK_ST_KSU | GK_ST_UX | GK_ST_CU0 |
+		   GK_ST_CU1 | GK_ST_RE)) != (GK_ST_EXL | GK_ST_KSU_USER | GK_ST_UX))
+		return false;
+	/* The VMM's Cause (its timer on IP7), and lines raised since. */
+	ip = cp0_get(v, CP0_CAUSE);
+	ip |= (u64)READ_ONCE(v->vm->irq_lines) << 10;
+	if (st & GK_ST_IE && ip & st & GK_ST_IM)
+		return false;
+	if (!switch_mode(v, false))
+		return false;
+	cp0_set(v, CP0_STATUS, st & ~GK_ST_EXL);
+	v->cp0[4][2] = READ_ONCE(*cp0(v, 4, 2));	/* UserLocal */
+	v->ctx->pc = cp0_get(v, CP0_EPC);
+	WRITE_ONCE(v->run->kernel_mode, 0);
+	return true;
+}
+
+/* BadVAddr, Context, XContext and EntryHi's VPN2 for a TLB fault at @va. */
+static void tlb_fault_registers(struct mvm_vcpu *v, u64 va)
+{
+	u64 vpn2 = (va & GK_VPN2_MASK) >> 13;
+
+	cp0_set(v, CP0_BADVADDR, va);
+	cp0_set(v, CP0_CONTEXT, (cp0_get(v, CP0_CONTEXT) & GENMASK_ULL(63, 23)) |
+		(((va >> 13) & 0x7ffff) << 4));
+	cp0_set(v, CP0_XCONTEXT,
+		(cp0_get(v, CP0_XCONTEXT) & GENMASK_ULL(63, GK_SEGBITS - 7)) |
+		((va >> 62) << (GK_SEGBITS - 9)) | (vpn2 << 4));
+	cp0_set(v, CP0_ENTRYHI, (va & (GK_REGION_MASK | GK_VPN2_MASK)) |
+		(cp0_get(v, CP0_ENTRYHI) & 0xff));
+}
+
+/*
+ * MVM_CAP_GUEST_KERNEL_DELIVER: guest exception @exc of guest user mode
+ * (a syscall, a break, or a fault of the guest TLB at @va when @tlb) taken
+ * as the guest's CPU takes it, the run going on at the vector's patched
+ * code, which the VMM names on the commpage (0: not translated yet, the
+ * VMM delivers). @refill: the XTLB refill vector, else the general one.
+ */
+bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
+		    u64 va)
+{
+	u64 st, cause, host;
+
+	if (!v->gk.deliver || v->kmode)
+		return false;
+	host = READ_ONCE(*mvm_gk_comm(v, refill ? MVM_GK_COMM_VEC_REFILL :
+				      MVM_GK_COMM_VEC_GENERAL));
+	st = cp0_get(v, CP0_STATUS);
+	/* User mode runs natively with EXL and ERL clear; anything else is stale. */
+	if (st & (GK_ST_EXL | GK_ST_ERL) || host & 3 || host < MVM_GK_CODE_BASE ||
+	    host - MVM_GK_CODE_BASE >= v->gk.code_size || !switch_mode(v, true))
+		return false;
+	cause = cp0_get(v, CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
+	cp0_set(v, CP0_CAUSE, cause | (v->ctx->cause & GK_CAUSE_BD) | exc << 2);
+	cp0_set(v, CP0_EPC, v->ctx->pc);
+	cp0_set(v, CP0_STATUS, st | GK_ST_EXL);
+	if (tlb)
+		tlb_fault_registers(v, va);
+	WRITE_ONCE(*mvm_gk_comm(v, MVM_GK_COMM_DELIVERED), 1);
+	v->ctx->pc = host;
+	WRITE_ONCE(v->run->kernel_mode, 1);
+	return true;
+}
