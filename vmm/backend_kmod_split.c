@@ -118,6 +118,27 @@ int kmod_split__configure(const struct vm_config *cfg)
  */
 #define CODE_ALIGN	(2u << 20)
 
+/*
+ * Guest user-mode exceptions straight to the patched vectors, with the
+ * erets back: MVM_PATCH_NO_DELIVERY leaves them to the VMM, for A/B runs.
+ */
+static int enable_delivery(struct kmod_vcpu *k)
+{
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_DELIVER, .args = { 1 } };
+
+	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_DELIVER) <= 0 ||
+	    ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_ERET) <= 0 ||
+	    getenv("MVM_PATCH_NO_DELIVERY") || getenv("MVM_PATCH_NO_ERET_CALLS"))
+		return 0;
+	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
+		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL_DELIVER: %s", k->id,
+		       strerror(errno));
+		return -1;
+	}
+	k->deliver = true;
+	return 0;
+}
+
 static int patch_init(struct kmod_vcpu *k)
 {
 	const size_t align = 64 << 10;
@@ -167,7 +188,7 @@ static int patch_init(struct kmod_vcpu *k)
 		return -1;
 	}
 	k->cpu->native_kernel = true;
-	return 0;
+	return enable_delivery(k);
 }
 
 int kmod_split__init_vcpu(struct kmod_vcpu *k)
@@ -224,10 +245,11 @@ static void timer_arm(struct kmod_vcpu *k)
 	struct itimerspec its = { 0 };
 	/*
 	 * Patched kernel code sets IE (ei) and reads Cause.TI from the
-	 * commpage without an exit: in kernel mode every Compare match ends
-	 * the run, so the VMM sees it.
+	 * commpage without an exit: in kernel mode, and in user mode when
+	 * mvm.ko may enter kernel mode itself, every Compare match ends the
+	 * run, so the VMM sees it.
 	 */
-	bool want = k->run->kernel_mode ||
+	bool want = k->run->kernel_mode || k->deliver ||
 		    enable == (STATUS_IE | STATUS_IM_TIMER);
 	uint64_t ns;
 
@@ -287,6 +309,14 @@ static int sync_tlb(struct kmod_vcpu *k)
 	}
 	k->tlb_generation_sent = cpu->tlb_generation;
 	return 0;
+}
+
+/* Entries the module wrote itself: the core has them now, so does it. */
+static void take_tlb_written(struct kmod_vcpu *k)
+{
+	for (uint64_t w = patcher__take_tlb_written(k->patcher); w; w &= w - 1)
+		k->tlb_sent[__builtin_ctzll(w)] =
+			core_tlb_entry(k->cpu, (uint32_t)__builtin_ctzll(w));
 }
 
 /* A CP0 register the module honours, sent when it changed. */
@@ -483,24 +513,41 @@ static int handle_exit(struct kmod_vcpu *k)
 	}
 }
 
+static int handle_kernel_exit(struct kmod_vcpu *k);
+
+/*
+ * After a user-mode run: mvm.ko may have taken the guest into patched
+ * kernel code (MVM_CAP_GUEST_KERNEL_DELIVER), and back, on the way.
+ */
+static int handle_user_run_exit(struct kmod_vcpu *k)
+{
+	if (!k->deliver)
+		return handle_exit(k);
+	if (k->run->kernel_mode)
+		return handle_kernel_exit(k);
+	patcher__user_exit(k->patcher);
+	take_tlb_written(k);
+	return handle_exit(k);
+}
+
 /* Native runs while the guest stays in user mode with nothing to deliver. */
 static int run_user_mode(struct kmod_vcpu *k)
 {
 	while (board__state(k->board) == BOARD_RUNNING &&
 	       cpu__native_user_ready(k->cpu)) {
+		k->run->kernel_mode = 0;
+		if (k->deliver) {
+			/* A refused entry flushes translations: before vectors are named. */
+			if (sync_tlb(k))
+				return -1;
+			patcher__sync_in(k->patcher);
+		}
 		timer_arm(k);
-		if (sync_to_module(k, k->cpu->pc) || run_native(k) || handle_exit(k))
+		if (sync_to_module(k, k->cpu->pc) || run_native(k) ||
+		    handle_user_run_exit(k))
 			return -1;
 	}
 	return 0;
-}
-
-/* Entries the module wrote itself: the core has them now, so does it. */
-static void take_tlb_written(struct kmod_vcpu *k)
-{
-	for (uint64_t w = patcher__take_tlb_written(k->patcher); w; w &= w - 1)
-		k->tlb_sent[__builtin_ctzll(w)] =
-			core_tlb_entry(k->cpu, (uint32_t)__builtin_ctzll(w));
 }
 
 /*
@@ -517,7 +564,7 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 
 	/* mvm.ko took an eret to user mode: what follows is a user-mode exit. */
 	if (!run->kernel_mode) {
-		patcher__left_kernel(k->patcher);
+		patcher__user_exit(k->patcher);
 		take_tlb_written(k);
 		return handle_exit(k);
 	}

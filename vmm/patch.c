@@ -181,7 +181,7 @@ struct patcher {
 	bool eret_calls;	/* and erets to user mode */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
-	uint64_t stat_core_runs, stat_to_user;
+	uint64_t stat_core_runs;
 	uint32_t core_run;	/* what patcher__enter left to the core */
 };
 
@@ -1751,10 +1751,9 @@ void patcher__use_eret_calls(struct patcher *p)
 	p->eret_calls = true;
 }
 
-void patcher__left_kernel(struct patcher *p)
+void patcher__user_exit(struct patcher *p)
 {
 	p->native_wrote = true;
-	p->stat_to_user++;
 	sync_out(p);
 }
 
@@ -1769,6 +1768,23 @@ uint64_t patcher__take_tlb_written(struct patcher *p)
 void patcher__use_host_count(struct patcher *p)
 {
 	p->host_count = true;
+}
+
+/*
+ * The host PC of the translated exception vector at EBase + offset, for
+ * mvm.ko to deliver guest user-mode exceptions to; 0 while it has no
+ * translation or the boot vectors (BEV) are in use. Looked up only:
+ * translating here could flush the block the caller is about to enter.
+ */
+static uint64_t vector_host_pc(struct patcher *p, uint64_t offset)
+{
+	uint64_t pc = (p->cpu->cp0.ebase & ~0xfffull) + offset, pa;
+	struct patch_block *b;
+
+	if (p->cpu->cp0.status & ST_BEV || !fetch_pa(p, pc, &pa))
+		return 0;
+	b = lookup(p, pc, pa);
+	return b ? host_pc_of(b->start) : 0;
 }
 
 void patcher__sync_in(struct patcher *p)
@@ -1787,6 +1803,8 @@ void patcher__sync_in(struct patcher *p)
 	p->cause_in = cpu->cp0.cause;
 	*comm64(p, PATCH_COMM_ENTRYHI_MASK) = ENTRYHI_WRITABLE;
 	*comm64(p, MVM_GK_COMM_RANDOM) = cpu->cp0.random_seed;
+	*comm64(p, MVM_GK_COMM_VEC_GENERAL) = vector_host_pc(p, 0x180);
+	*comm64(p, MVM_GK_COMM_VEC_REFILL) = vector_host_pc(p, 0x080);
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
@@ -1818,6 +1836,25 @@ static void take_tlb_calls(struct patcher *p)
 	*comm64(p, MVM_GK_COMM_TLB_WRITTEN) = 0;
 }
 
+/*
+ * mvm.ko took a guest user-mode exception into patched code
+ * (MVM_CAP_GUEST_KERNEL_DELIVER): the registers it set that are no
+ * writable slots. EPC, EntryHi and Status.EXL come with the others.
+ */
+static void take_delivery(struct patcher *p)
+{
+	struct cp0 *c = &p->cpu->cp0;
+	uint64_t cause = *comm64(p, (uint32_t)cp0_offset(CP0_CAUSE, 0));
+	const uint64_t set = CAUSE_EXC | CAUSE_BD | CAUSE_CE;
+
+	c->cause = (c->cause & ~set) | (cause & set);
+	c->badvaddr = *comm64(p, (uint32_t)cp0_offset(CP0_BADVADDR, 0));
+	c->context = *comm64(p, (uint32_t)cp0_offset(CP0_CONTEXT, 0));
+	c->xcontext = *comm64(p, (uint32_t)cp0_offset(CP0_XCONTEXT, 0));
+	p->cpu->exc_count++;
+	*comm64(p, MVM_GK_COMM_DELIVERED) = 0;
+}
+
 /* The commpage's CP0 -> the core: what di/ei and 1:1 writes changed. */
 static void sync_out(struct patcher *p)
 {
@@ -1844,6 +1881,8 @@ static void sync_out(struct patcher *p)
 	}
 	if (p->tlb_calls)
 		take_tlb_calls(p);
+	if (*comm64(p, MVM_GK_COMM_DELIVERED))
+		take_delivery(p);
 }
 
 /* cache with an I-cache op, or synci: the guest says code changed. */
@@ -1961,8 +2000,8 @@ void patcher__destroy(struct patcher *p)
 
 void patcher__stats(const struct patcher *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps, %llu short blocks run by the core, %llu runs back to user mode in mvm.ko",
+	snprintf(buf, len, "%llu blocks translated, %llu chained exits, %llu flushes, %llu steps, %llu short blocks run by the core",
 		 (unsigned long long)p->stat_blocks, (unsigned long long)p->stat_chains,
 		 (unsigned long long)p->stat_flushes, (unsigned long long)p->stat_steps,
-		 (unsigned long long)p->stat_core_runs, (unsigned long long)p->stat_to_user);
+		 (unsigned long long)p->stat_core_runs);
 }

@@ -92,10 +92,13 @@ void patcher__stop_tlb_calls(struct patcher *p);
  */
 void patcher__use_eret_calls(struct patcher *p);
 /*
- * A native run of patched code ended in guest user mode (mvm.ko took an
- * eret): the commpage's CP0 goes to the core, which is in user mode then.
+ * A native run ended in guest user mode after patched code may have run:
+ * mvm.ko took an eret to user mode, or (MVM_CAP_GUEST_KERNEL_DELIVER, where
+ * user-mode runs start with patcher__sync_in() too) handed guest
+ * exceptions to the patched vectors on the way. The commpage's CP0 goes to
+ * the core.
  */
-void patcher__left_kernel(struct patcher *p);
+void patcher__user_exit(struct patcher *p);
 /* The guest TLB entries mvm.ko wrote since the last call (bit n: entry n). */
 uint64_t patcher__take_tlb_written(struct patcher *p);
 void patcher__destroy(struct patcher *p);
