@@ -705,7 +705,8 @@ static bool gk_call(struct mvm_vcpu *v)
 	code = INSN_SYSCALL_CODE(insn);
 	if (code == MVM_GK_CALL_ERET)
 		return mvm_gk_eret_to_user(v);
-	if (!mvm_gk_tlb_call(v, code))
+	if (code == MVM_GK_CALL_COMPARE ? !mvm_gk_compare_call(v) :
+	    !mvm_gk_tlb_call(v, code))
 		return false;
 	v->ctx->pc += 4;
 	return true;

@@ -58,6 +58,8 @@ long mvm_check_extension(unsigned long cap)
 	case MVM_CAP_GUEST_KERNEL_ERET:
 	case MVM_CAP_GUEST_KERNEL_DELIVER:
 		return mvm_gk_supported();
+	case MVM_CAP_GUEST_KERNEL_TIMER:
+		return mvm_gk_timer_supported();
 	default:
 		return 0;
 	}

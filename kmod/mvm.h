@@ -3,6 +3,7 @@
 #ifndef MVM_INTERNAL_H
 #define MVM_INTERNAL_H
 
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
@@ -83,6 +84,7 @@ struct mvm_gk {
 	unsigned long *code_huge;
 	bool huge_tlb;		/* the TLB takes 1 MiB pages */
 	bool deliver;		/* MVM_CAP_GUEST_KERNEL_DELIVER */
+	bool timer;		/* MVM_CAP_GUEST_KERNEL_TIMER */
 };
 
 struct mvm_vcpu {
@@ -111,6 +113,12 @@ struct mvm_vcpu {
 	/* Bit n: a host entry was made through guest_tlb[n] since written. */
 	u64 shadowed;
 	u64 stat_exits, stat_refills;
+	/* MVM_CAP_GUEST_KERNEL_TIMER: the guest's Compare deadline */
+	struct hrtimer gk_timer;
+	u32 gk_timer_compare;	/* the value it is armed for */
+	bool gk_timer_armed;
+	bool gk_timer_due;	/* fired: the run ends */
+	struct task_struct *running;	/* the task in MVM_RUN, or NULL */
 };
 
 /* The run->s register sets MVM_RUN knows (MVM_CAP_SYNC_REGS). */
@@ -139,6 +147,13 @@ bool mvm_gk_count_supported(void);
 bool mvm_valid_pagemask(u64 pm);
 void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e);
 int mvm_vcpu_select_mm(struct mvm_vcpu *v);
+
+/* gk_timer.c */
+bool mvm_gk_timer_supported(void);
+void mvm_gk_timer_init(struct mvm_vcpu *v);
+void mvm_gk_timer_stop(struct mvm_vcpu *v);
+void mvm_gk_timer_arm(struct mvm_vcpu *v);
+bool mvm_gk_compare_call(struct mvm_vcpu *v);
 
 /* gk_mode.c */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v);

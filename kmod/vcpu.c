@@ -394,11 +394,20 @@ static int run_loop(struct mvm_vcpu *v)
 		run->pc = v->ctx->pc;
 		return -EINTR;
 	}
+	if (v->gk.timer)
+		mvm_gk_timer_arm(v);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = MVM_EXIT_INTR;
 			run->pc = v->ctx->pc;
 			return -EINTR;
+		}
+		/* The guest's timer interrupt is due: the VMM raises it. */
+		if (READ_ONCE(v->gk_timer_due)) {
+			WRITE_ONCE(v->gk_timer_due, false);
+			run->exit_reason = MVM_EXIT_INTR;
+			run->pc = v->ctx->pc;
+			return 0;
 		}
 		cond_resched();
 		down_read(&v->vm->slots_sem);
@@ -456,7 +465,9 @@ static int vcpu_run(struct mvm_vcpu *v)
 		}
 		WRITE_ONCE(run->sync_dirty, 0);
 	}
+	WRITE_ONCE(v->running, current);
 	ret = run_loop(v);
+	WRITE_ONCE(v->running, NULL);
 	if (valid & MVM_SYNC_REGS)
 		get_regs(v, &run->s.regs);
 	return ret;
@@ -604,6 +615,7 @@ static void gk_off(struct mvm_vcpu *v)
 	v->tlb.valid = false;
 	if (!v->gk.on)
 		return;
+	mvm_gk_timer_stop(v);
 	unpin_pages(v->gk.comm, MVM_GK_COMM_PAGES, true);
 	unpin_pages(v->gk.code, v->gk.code_size >> PAGE_SHIFT, false);
 	kvfree(v->gk.code);
@@ -693,11 +705,19 @@ static int enable_cap(struct mvm_vcpu *v, void __user *uarg)
 		return -EFAULT;
 	if (cap.cap == MVM_CAP_GUEST_KERNEL)
 		return enable_guest_kernel(v, &cap);
-	if (cap.cap == MVM_CAP_GUEST_KERNEL_DELIVER) {
+	if (cap.cap == MVM_CAP_GUEST_KERNEL_DELIVER ||
+	    cap.cap == MVM_CAP_GUEST_KERNEL_TIMER) {
 		if (!v->gk.on || cap.flags || cap.args[0] > 1 || cap.args[1] ||
-		    cap.args[2] || cap.args[3])
+		    cap.args[2] || cap.args[3] ||
+		    (cap.cap == MVM_CAP_GUEST_KERNEL_TIMER &&
+		     !mvm_gk_timer_supported()))
 			return -EINVAL;
-		v->gk.deliver = cap.args[0];
+		if (cap.cap == MVM_CAP_GUEST_KERNEL_DELIVER) {
+			v->gk.deliver = cap.args[0];
+			return 0;
+		}
+		mvm_gk_timer_stop(v);
+		v->gk.timer = cap.args[0];
 		return 0;
 	}
 	if (cap.cap != MVM_CAP_GUEST_MMU || cap.flags || cap.args[0] > 1 ||
@@ -833,6 +853,7 @@ static struct mvm_vcpu *vcpu_alloc(struct mvm_vm *vm, u32 id)
 		return NULL;
 	}
 	install_vectors(v);
+	mvm_gk_timer_init(v);
 	v->ctx = (struct mvm_ctx *)(v->vec_page + MVM_CTX_PAGE);
 	v->seen_mmu_gen = vm->mmu_gen;
 	return v;

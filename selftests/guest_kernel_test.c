@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "mvm_util.h"
@@ -1383,6 +1384,167 @@ TEST_F(gk, syscalls_and_erets_stay_in_the_module)
 	EXPECT_EQ(ST_USER | ST_UX | ST_IE | ST_IM(7), *comm_cp0(self, 12));
 	ASSERT_EQ(0, ioctl(t->vcpu_fd, MVM_GET_ONE_REG, &r));
 	EXPECT_LE(2000, exits);		/* each syscall and eret, in mvm.ko */
+}
+
+/* --- the guest's Compare timer in mvm.ko (MVM_CAP_GUEST_KERNEL_TIMER) --- */
+
+GUEST_CODE(gk_spin,
+	"1:	b	1b\n"
+	"	 nop\n");
+
+/* The new Compare is on the commpage already; the call, then an exit. */
+GUEST_CODE(gk_compare, "	syscall	6\n	syscall\n");
+
+/* Compare = a0 on the commpage (as patched code does), the call, a spin. */
+GUEST_CODE(gk_compare_spin,
+	"	sd	$4, 0x1000 + (11 * 8) * 8($0)\n"
+	"	syscall	6\n"
+	"1:	b	1b\n"
+	"	 nop\n");
+
+static void on_timer_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The host's Count, as the guest's clock is built on it. */
+static uint32_t host_count(void)
+{
+	uint64_t c;
+
+	asm volatile(".set push\n.set mips64r2\nrdhwr %0, $2\n.set pop" : "=r"(c));
+	return (uint32_t)c;
+}
+
+/* Count ticks per millisecond, measured over 20 ms. */
+static uint32_t ticks_per_ms(void)
+{
+	uint32_t c0 = host_count();
+
+	usleep(20000);
+	return (host_count() - c0) / 20;
+}
+
+static int module_timer(struct mvm_test_vm *t, uint64_t on)
+{
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_TIMER, .args = { on } };
+
+	return ioctl(t->vcpu_fd, MVM_ENABLE_CAP, &cap) ? -errno : 0;
+}
+
+/* A kernel-mode run under a 2 s alarm; its exit and how long it took (ms). */
+static long timed_run(struct __test_metadata *_metadata, struct mvm_test_vm *t,
+		      int *ret)
+{
+	struct sigaction sa = { .sa_handler = on_timer_alarm };
+	struct itimerval it = { .it_value = { .tv_sec = 2 } }, off = { 0 };
+	struct timespec a, b;
+
+	EXPECT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	setitimer(ITIMER_REAL, &it, NULL);
+	*ret = run_kernel(t);
+	setitimer(ITIMER_REAL, &off, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+}
+
+TEST_F(gk, timer_is_announced_and_checked)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	EXPECT_EQ(-EINVAL, module_timer(t, 2));
+	EXPECT_EQ(0, module_timer(t, 1));
+	EXPECT_EQ(0, module_timer(t, 0));
+	ASSERT_EQ(0, gk_enable(t, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, module_timer(t, 1));
+}
+
+/* A deadline 100 ms away ends a spinning run then, with MVM_EXIT_INTR. */
+TEST_F(gk, timer_ends_the_run_at_the_deadline)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint32_t per_ms;
+	long ms;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	per_ms = ticks_per_ms();
+	ASSERT_LT(0, per_ms);
+	ASSERT_EQ(0, module_timer(t, 1));
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 12345;
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + 12345 + 100 * per_ms);
+	gk_load(gk_spin, 0);
+	ms = timed_run(_metadata, t, &ret);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(MVM_EXIT_INTR, t->run->exit_reason);
+	EXPECT_LE(90, ms);
+	EXPECT_GE(1000, ms);
+	/* Once per value: the same Compare again does not end the next run. */
+	ms = timed_run(_metadata, t, &ret);
+	EXPECT_EQ(-EINTR, ret);
+	EXPECT_LE(1900, ms);
+}
+
+/* A deadline already passed, or the timer off: only the alarm ends the run. */
+TEST_F(gk, timer_ignores_passed_deadlines_and_can_be_off)
+{
+	struct mvm_test_vm *t = &self->t;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	ASSERT_EQ(0, module_timer(t, 1));
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
+	*comm_cp0(self, 11) = (uint32_t)(host_count() - 1000);
+	gk_load(gk_spin, 0);
+	EXPECT_LE(1900, timed_run(_metadata, t, &ret));
+	EXPECT_EQ(-EINTR, ret);
+	ASSERT_EQ(0, module_timer(t, 0));
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + ticks_per_ms() * 50);
+	EXPECT_LE(1900, timed_run(_metadata, t, &ret));
+	EXPECT_EQ(-EINTR, ret);
+}
+
+/*
+ * The call: Cause.TI and IP7 acked, the Count of the write reported, and
+ * the new deadline armed, with no exit in between.
+ */
+TEST_F(gk, compare_call_acks_and_rearms)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint32_t per_ms, before, after, at;
+	long ms;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	per_ms = ticks_per_ms();
+	ASSERT_EQ(0, module_timer(t, 1));
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
+	*comm_cp0(self, 13) = (1ull << 30) | (1ull << 15) | (1ull << 10);
+	*comm_cp0(self, 11) = 0;
+	gk_load(gk_compare, 0);
+	before = host_count();
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 4);
+	after = host_count();
+	EXPECT_EQ(1ull << 10, *comm_cp0(self, 13));
+	EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_COMPARE_WRITTEN));
+	at = *comm_at(self, MVM_GK_COMM_COMPARE_COUNT);
+	EXPECT_LE(0, (int32_t)(at - before));
+	EXPECT_LE(0, (int32_t)(after - at));
+	/* Re-armed: the run starts armed 4 s away, the call makes it 100 ms. */
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + 4000 * per_ms);
+	gk_load(gk_compare_spin, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, (uint32_t)(host_count() + 100 * per_ms)));
+	ms = timed_run(_metadata, t, &ret);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(MVM_EXIT_INTR, t->run->exit_reason);
+	EXPECT_LE(90, ms);
+	EXPECT_GE(1000, ms);
 }
 
 static uint64_t rng = 0x6a09e667f3bcc909ull;

@@ -36,6 +36,7 @@
 #define MVM_CAP_GUEST_KERNEL_TLB 15	/* kernel_mode: `syscall MVM_GK_CALL_TLB*` in mvm.ko */
 #define MVM_CAP_GUEST_KERNEL_ERET 16	/* kernel_mode: `syscall MVM_GK_CALL_ERET` */
 #define MVM_CAP_GUEST_KERNEL_DELIVER 17	/* MVM_ENABLE_CAP: user exceptions to patched code */
+#define MVM_CAP_GUEST_KERNEL_TIMER 18	/* MVM_ENABLE_CAP: the guest's Compare in mvm.ko */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -198,6 +199,9 @@ struct mvm_enable_cap {
 #define MVM_GK_COMM_DELIVERED	0x1880ull	/* nonzero: mvm.ko delivered one */
 #define MVM_GK_COMM_VEC_GENERAL	0x1888ull	/* host PC of EBase + 0x180, or 0 */
 #define MVM_GK_COMM_VEC_REFILL	0x1890ull	/* host PC of EBase + 0x080, or 0 */
+#define MVM_GK_COMM_COUNT_OFFSET 0x1848ull	/* guest Count - host Count (low 32 bits) */
+#define MVM_GK_COMM_COMPARE_COUNT 0x1898ull	/* guest Count at mvm.ko's Compare write */
+#define MVM_GK_COMM_COMPARE_WRITTEN 0x18a0ull	/* nonzero: mvm.ko wrote Compare */
 
 #define MVM_GK_CALL_TLBP	1
 #define MVM_GK_CALL_TLBR	2
@@ -216,6 +220,23 @@ struct mvm_enable_cap {
  * exit, nothing changed.
  */
 #define MVM_GK_CALL_ERET	5
+
+/*
+ * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL_TIMER (needs
+ * MVM_CAP_GUEST_KERNEL on), args[0] = 1 (0: off), for a VMM whose guest
+ * Count is the host's Count plus the offset it keeps at
+ * MVM_GK_COMM_COUNT_OFFSET: at the start of every MVM_RUN mvm.ko arms a
+ * timer for the guest's Compare on the commpage (once per value; a
+ * deadline half the Count range or more away counts as passed) and ends
+ * the run with MVM_EXIT_INTR when it is due, so the VMM needs no timer of
+ * its own. In a kernel_mode run, `syscall MVM_GK_CALL_COMPARE` after
+ * patched code stored a new value in the commpage's Compare is the guest's
+ * mtc0 Compare: Cause.TI and IP7 cleared on the commpage, the timer armed
+ * for the new value, the guest Count of the write at
+ * MVM_GK_COMM_COMPARE_COUNT and MVM_GK_COMM_COMPARE_WRITTEN set for the
+ * VMM to take and clear. Without the capability it is a Sys exit.
+ */
+#define MVM_GK_CALL_COMPARE	6
 
 /*
  * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL_DELIVER (needs
