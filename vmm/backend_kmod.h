@@ -46,6 +46,7 @@ struct kmod_vcpu {
 	/* Patch mode: guest kernel code as patched code (vmm/patch.c). */
 	bool patch;
 	bool deliver;			/* MVM_CAP_GUEST_KERNEL_DELIVER is on */
+	bool module_timer;		/* MVM_CAP_GUEST_KERNEL_TIMER is on */
 	struct patcher *patcher;
 	uint8_t *comm;			/* the commpage: host [0, 0x8000) */
 	uint32_t *code;			/* the translation cache */

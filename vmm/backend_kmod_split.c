@@ -119,6 +119,30 @@ int kmod_split__configure(const struct vm_config *cfg)
 #define CODE_ALIGN	(2u << 20)
 
 /*
+ * With delivery on, every run starts from a current commpage, and the
+ * guest's Count is the host's: mvm.ko can keep the Compare timer, and a
+ * new deadline needs no exit. MVM_PATCH_NO_TIMER: the VMM's timer, for
+ * A/B runs.
+ */
+static int enable_module_timer(struct kmod_vcpu *k)
+{
+	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_TIMER, .args = { 1 } };
+
+	if (!host_clock__installed() ||
+	    ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) <= 0 ||
+	    getenv("MVM_PATCH_NO_TIMER"))
+		return 0;
+	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
+		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL_TIMER: %s", k->id,
+		       strerror(errno));
+		return -1;
+	}
+	k->module_timer = true;
+	patcher__use_timer_calls(k->patcher);
+	return 0;
+}
+
+/*
  * Guest user-mode exceptions straight to the patched vectors, with the
  * erets back: MVM_PATCH_NO_DELIVERY leaves them to the VMM, for A/B runs.
  */
@@ -136,7 +160,7 @@ static int enable_delivery(struct kmod_vcpu *k)
 		return -1;
 	}
 	k->deliver = true;
-	return 0;
+	return enable_module_timer(k);
 }
 
 static int patch_init(struct kmod_vcpu *k)
@@ -249,8 +273,9 @@ static void timer_arm(struct kmod_vcpu *k)
 	 * mvm.ko may enter kernel mode itself, every Compare match ends the
 	 * run, so the VMM sees it.
 	 */
-	bool want = k->run->kernel_mode || k->deliver ||
-		    enable == (STATUS_IE | STATUS_IM_TIMER);
+	bool want = !k->module_timer &&
+		    (k->run->kernel_mode || k->deliver ||
+		     enable == (STATUS_IE | STATUS_IM_TIMER));
 	uint64_t ns;
 
 	if (want == k->timer_armed && (!want || cpu->cp0.compare == k->timer_compare))

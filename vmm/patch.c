@@ -179,6 +179,7 @@ struct patcher {
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	bool tlb_calls;		/* mvm.ko does the TLB instructions */
 	bool eret_calls;	/* and erets to user mode */
+	bool timer_calls;	/* and mtc0 Compare */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 	uint64_t stat_core_runs;
@@ -670,8 +671,9 @@ static void emit_icache_index(struct emitter *e)
  * mtc0 rt, Compare: rewriting the value it has acks the timer interrupt
  * (Linux's c0_compare_interrupt does just that): Cause.TI and IP7 cleared
  * on the commpage, and sync_out() has the core write Compare to match. A
- * new value moves the deadline the VMM's timer is armed for: the core
- * executes that one.
+ * new value moves the deadline the timer is armed for: with mvm.ko's
+ * timer, the value goes on the commpage and its call re-arms it (and acks
+ * too); otherwise, or if the module declines, the core executes it.
  */
 static void emit_compare_ack(struct emitter *e, const struct insn *in)
 {
@@ -684,7 +686,12 @@ static void emit_compare_ack(struct emitter *e, const struct insn *in)
 	ack = e->n;
 	emit(e, H_BEQ(s, t, 0));
 	emit(e, H_NOP);
-	emit_side_exit(e, e->pc_now, true);
+	if (e->p->timer_calls) {
+		emit(e, H_SD(t, cp0_offset(CP0_COMPARE, 0), 0));
+		emit(e, H_SYSCALL | MVM_GK_CALL_COMPARE << 6);
+	} else {
+		emit_side_exit(e, e->pc_now, true);
+	}
 	patch_branch(e, ack, e->n);
 	emit(e, H_LW(s, cp0_offset(CP0_CAUSE, 0), 0));
 	emit(e, H_LUI(t, (uint16_t)(CAUSE_TI >> 16)));
@@ -1751,6 +1758,11 @@ void patcher__use_eret_calls(struct patcher *p)
 	p->eret_calls = true;
 }
 
+void patcher__use_timer_calls(struct patcher *p)
+{
+	p->timer_calls = true;
+}
+
 void patcher__user_exit(struct patcher *p)
 {
 	p->native_wrote = true;
@@ -1855,6 +1867,20 @@ static void take_delivery(struct patcher *p)
 	*comm64(p, MVM_GK_COMM_DELIVERED) = 0;
 }
 
+/*
+ * mvm.ko took a new Compare (MVM_GK_CALL_COMPARE): the value, the ack, and
+ * the Count it was written at, from which the core's timer counts.
+ */
+static void take_compare(struct patcher *p)
+{
+	struct cpu *cpu = p->cpu;
+
+	cpu->cp0.compare = (uint32_t)*comm64(p, (uint32_t)cp0_offset(CP0_COMPARE, 0));
+	cpu->cp0.cause &= ~(CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7)));
+	cpu->timer_last = (uint32_t)*comm64(p, MVM_GK_COMM_COMPARE_COUNT);
+	*comm64(p, MVM_GK_COMM_COMPARE_WRITTEN) = 0;
+}
+
 /* The commpage's CP0 -> the core: what di/ei and 1:1 writes changed. */
 static void sync_out(struct patcher *p)
 {
@@ -1883,6 +1909,8 @@ static void sync_out(struct patcher *p)
 		take_tlb_calls(p);
 	if (*comm64(p, MVM_GK_COMM_DELIVERED))
 		take_delivery(p);
+	if (*comm64(p, MVM_GK_COMM_COMPARE_WRITTEN))
+		take_compare(p);
 }
 
 /* cache with an I-cache op, or synci: the guest says code changed. */

@@ -25,7 +25,7 @@
 #define PATCH_COMM_CP0		MVM_GK_COMM_CP0(0, 0)	/* + (reg * 8 + sel) * 8 */
 #define PATCH_COMM_SPILL	0x1800	/* + n * 8: a block's scratch registers */
 #define PATCH_COMM_TARGET	0x1840	/* an indirect jump's guest target */
-#define PATCH_COMM_COUNT	0x1848	/* guest Count - host Count (rdhwr $2) */
+#define PATCH_COMM_COUNT	MVM_GK_COMM_COUNT_OFFSET	/* guest - host Count */
 #define PATCH_COMM_FLUSHED	0x1850	/* nonzero: an index op flushed everything */
 #define PATCH_COMM_LLCLEAR	0x1858	/* ll + sc here: eret clears the LL bit */
 /* 0x1860, 0x1868: MVM_GK_COMM_TLB_WRITTEN, MVM_GK_COMM_RANDOM */
@@ -91,6 +91,11 @@ void patcher__stop_tlb_calls(struct patcher *p);
  * the eret's exit stub asks for it.
  */
 void patcher__use_eret_calls(struct patcher *p);
+/*
+ * mvm.ko keeps the guest's Compare timer (MVM_CAP_GUEST_KERNEL_TIMER): a
+ * new deadline stays in patched code.
+ */
+void patcher__use_timer_calls(struct patcher *p);
 /*
  * A native run ended in guest user mode after patched code may have run:
  * mvm.ko took an eret to user mode, or (MVM_CAP_GUEST_KERNEL_DELIVER, where
