@@ -23,6 +23,7 @@
 #define GK_ST_CU1	BIT_ULL(29)
 
 #define GK_CAUSE_EXC	(0x1full << 2)
+#define GK_CAUSE_IV	BIT_ULL(23)
 #define GK_CAUSE_CE	(3ull << 28)
 #define GK_CAUSE_BD	BIT_ULL(31)
 
@@ -104,28 +105,27 @@ static void tlb_fault_registers(struct mvm_vcpu *v, u64 va)
 }
 
 /*
- * MVM_CAP_GUEST_KERNEL_DELIVER: guest exception @exc of guest user mode
- * (a syscall, a break, or a fault of the guest TLB at @va when @tlb) taken
- * as the guest's CPU takes it, the run going on at the vector's patched
- * code, which the VMM names on the commpage (0: not translated yet, the
- * VMM delivers). @refill: the XTLB refill vector, else the general one.
+ * Guest exception @exc of guest user mode taken as the guest's CPU takes
+ * it, with @raise added to Cause, the run going on at the patched code of
+ * the vector the VMM names at commpage word @vec (0: not translated yet,
+ * the VMM delivers).
  */
-bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
+static bool deliver(struct mvm_vcpu *v, u32 exc, u64 vec, u64 raise, bool tlb,
 		    u64 va)
 {
 	u64 st, cause, host;
 
 	if (!v->gk.deliver || v->kmode)
 		return false;
-	host = READ_ONCE(*mvm_gk_comm(v, refill ? MVM_GK_COMM_VEC_REFILL :
-				      MVM_GK_COMM_VEC_GENERAL));
+	host = READ_ONCE(*mvm_gk_comm(v, vec));
 	st = cp0_get(v, CP0_STATUS);
 	/* User mode runs natively with EXL and ERL clear; anything else is stale. */
 	if (st & (GK_ST_EXL | GK_ST_ERL) || host & 3 || host < MVM_GK_CODE_BASE ||
 	    host - MVM_GK_CODE_BASE >= v->gk.code_size || !switch_mode(v, true))
 		return false;
 	cause = cp0_get(v, CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
-	cp0_set(v, CP0_CAUSE, cause | (v->ctx->cause & GK_CAUSE_BD) | exc << 2);
+	cp0_set(v, CP0_CAUSE, cause | raise | (v->ctx->cause & GK_CAUSE_BD) |
+		exc << 2);
 	cp0_set(v, CP0_EPC, v->ctx->pc);
 	cp0_set(v, CP0_STATUS, st | GK_ST_EXL);
 	if (tlb)
@@ -134,4 +134,36 @@ bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
 	v->ctx->pc = host;
 	WRITE_ONCE(v->run->kernel_mode, 1);
 	return true;
+}
+
+/*
+ * MVM_CAP_GUEST_KERNEL_DELIVER: a syscall, a break, or a fault of the
+ * guest TLB at @va when @tlb. @refill: the XTLB refill vector, else the
+ * general one.
+ */
+bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
+		    u64 va)
+{
+	return deliver(v, exc, refill ? MVM_GK_COMM_VEC_REFILL :
+		       MVM_GK_COMM_VEC_GENERAL, 0, tlb, va);
+}
+
+/*
+ * An interrupt with @raise (Cause bits) pending, for guest user mode that
+ * the host interrupt which brought it just stopped (so EPC and BD are the
+ * guest's): taken when Status lets it in, at EBase + 0x200 with Cause.IV,
+ * else + 0x180.
+ */
+bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise)
+{
+	u64 st = cp0_get(v, CP0_STATUS), cause = cp0_get(v, CP0_CAUSE) | raise;
+	bool host_irq = v->ctx->vector == MVM_VEC_INTERRUPT ||
+			(v->ctx->vector == MVM_VEC_GENERAL &&
+			 !(v->ctx->cause & GK_CAUSE_EXC));
+
+	if (v->kmode || !host_irq || !(st & GK_ST_IE) ||
+	    !(cause & st & GK_ST_IM))
+		return false;
+	return deliver(v, 0, cause & GK_CAUSE_IV ? MVM_GK_COMM_VEC_INTERRUPT :
+		       MVM_GK_COMM_VEC_GENERAL, raise, false, 0);
 }

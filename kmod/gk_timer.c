@@ -101,6 +101,23 @@ void mvm_gk_timer_arm(struct mvm_vcpu *v)
  * IP7), and its next deadline armed; the guest Count of the write goes to
  * the VMM with the value, for its model of the timer.
  */
+/*
+ * The timer is due while the guest runs in user mode: with delivery on,
+ * its interrupt goes to the patched vector (Cause.TI and IP7 raised, the
+ * guest Count of that reported as the VMM's own timer check would), else
+ * the run ends for the VMM to raise it.
+ */
+bool mvm_gk_timer_interrupt(struct mvm_vcpu *v)
+{
+	u32 now = guest_count(v);
+
+	if (!mvm_gk_deliver_interrupt(v, CAUSE_TI_IP7))
+		return false;
+	comm_set(v, MVM_GK_COMM_TIMER_COUNT, now);
+	comm_set(v, MVM_GK_COMM_TIMER_RAISED, 1);
+	return true;
+}
+
 bool mvm_gk_compare_call(struct mvm_vcpu *v)
 {
 	u64 cause;

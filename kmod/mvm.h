@@ -154,11 +154,13 @@ void mvm_gk_timer_init(struct mvm_vcpu *v);
 void mvm_gk_timer_stop(struct mvm_vcpu *v);
 void mvm_gk_timer_arm(struct mvm_vcpu *v);
 bool mvm_gk_compare_call(struct mvm_vcpu *v);
+bool mvm_gk_timer_interrupt(struct mvm_vcpu *v);
 
 /* gk_mode.c */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v);
 bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
 		    u64 va);
+bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise);
 
 /* gk_tlb.c */
 int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code);

@@ -402,12 +402,14 @@ static int run_loop(struct mvm_vcpu *v)
 			run->pc = v->ctx->pc;
 			return -EINTR;
 		}
-		/* The guest's timer interrupt is due: the VMM raises it. */
+		/* The guest's timer interrupt is due: here, or the VMM's. */
 		if (READ_ONCE(v->gk_timer_due)) {
 			WRITE_ONCE(v->gk_timer_due, false);
-			run->exit_reason = MVM_EXIT_INTR;
-			run->pc = v->ctx->pc;
-			return 0;
+			if (!mvm_gk_timer_interrupt(v)) {
+				run->exit_reason = MVM_EXIT_INTR;
+				run->pc = v->ctx->pc;
+				return 0;
+			}
 		}
 		cond_resched();
 		down_read(&v->vm->slots_sem);

@@ -1547,6 +1547,57 @@ TEST_F(gk, compare_call_acks_and_rearms)
 	EXPECT_GE(1000, ms);
 }
 
+/* A due timer in user mode: to the interrupt vector, or the VMM's exit. */
+TEST_F(gk, timer_interrupt_in_user_mode_goes_to_the_vector)
+{
+	struct mvm_test_vm *t = &self->t;
+	struct sigaction sa = { .sa_handler = on_timer_alarm };
+	struct itimerval it = { .it_value = { .tv_sec = 2 } }, off = { 0 };
+	uint32_t per_ms, before, at;
+	int ie;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	per_ms = ticks_per_ms();
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	for (ie = 1; ie >= 0; ie--) {
+		deliver_setup(_metadata, self, gk_spin_start, GUEST_CODE_LEN(gk_spin),
+			      LO_V, 0);
+		gk_load_at(_metadata, self, gk_li1_start, GUEST_CODE_LEN(gk_li1), 0x300);
+		ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+		*comm_at(self, MVM_GK_COMM_VEC_INTERRUPT) = MVM_GK_CODE_BASE + 0x300;
+		*comm_at(self, MVM_GK_COMM_TIMER_RAISED) = 0;
+		if (!ie)
+			*comm_cp0(self, 12) &= ~ST_IE;
+		ASSERT_EQ(0, module_timer(t, 1));
+		*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
+		before = host_count();
+		*comm_cp0(self, 11) = (uint32_t)(before + 100 * per_ms);
+		setitimer(ITIMER_REAL, &it, NULL);
+		ASSERT_EQ(0, run_user(t));
+		setitimer(ITIMER_REAL, &off, NULL);
+		if (!ie) {
+			/* masked: the VMM's, with nothing raised */
+			EXPECT_EQ(MVM_EXIT_INTR, t->run->exit_reason);
+			EXPECT_EQ(0, t->run->kernel_mode);
+			EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+			break;
+		}
+		ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+			TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+		EXPECT_EQ(MVM_GK_CODE_BASE + 0x304, t->run->pc);
+		EXPECT_EQ(1, t->run->kernel_mode);
+		EXPECT_EQ(CODE_GVA, *comm_cp0(self, 14));	/* the loop's branch */
+		EXPECT_EQ((1ull << 30) | (1ull << 23) | (1ull << 15),
+			  *comm_cp0(self, 13) & ~(1ull << 31));
+		EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+		at = *comm_at(self, MVM_GK_COMM_TIMER_COUNT);
+		EXPECT_LE(90 * per_ms, at - before);
+		EXPECT_GE(1000 * per_ms, at - before);
+		ASSERT_EQ(0, module_timer(t, 0));
+	}
+}
+
 static uint64_t rng = 0x6a09e667f3bcc909ull;
 
 static uint64_t rnd(void)

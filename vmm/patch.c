@@ -1817,6 +1817,7 @@ void patcher__sync_in(struct patcher *p)
 	*comm64(p, MVM_GK_COMM_RANDOM) = cpu->cp0.random_seed;
 	*comm64(p, MVM_GK_COMM_VEC_GENERAL) = vector_host_pc(p, 0x180);
 	*comm64(p, MVM_GK_COMM_VEC_REFILL) = vector_host_pc(p, 0x080);
+	*comm64(p, MVM_GK_COMM_VEC_INTERRUPT) = vector_host_pc(p, 0x200);
 
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {
 		unsigned int reg = cp0_slots[i].regsel >> 3, sel = cp0_slots[i].regsel & 7;
@@ -1887,6 +1888,7 @@ static void sync_out(struct patcher *p)
 	struct cpu *cpu = p->cpu;
 	uint64_t st = *comm64(p, (uint32_t)status_offset());
 	uint64_t changed = (st ^ p->status_in) & STATUS_NATIVE_MASK;
+	bool raised = *comm64(p, MVM_GK_COMM_TIMER_RAISED);
 
 	/*
 	 * What patched code changed since sync_in, and only that: the core
@@ -1894,8 +1896,17 @@ static void sync_out(struct patcher *p)
 	 */
 	if (changed)	/* di, ei, mtc0 Status (emit_status_write) */
 		cp0__write(cpu, CP0_STATUS, 0, (cpu->cp0.status & ~changed) | (st & changed));
+	/*
+	 * mvm.ko raised the timer interrupt (and delivered it), as the core's
+	 * check would have at that Count.
+	 */
+	if (raised) {
+		cpu->cp0.cause |= CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7));
+		cpu->timer_last = (uint32_t)*comm64(p, MVM_GK_COMM_TIMER_COUNT);
+		*comm64(p, MVM_GK_COMM_TIMER_RAISED) = 0;
+	}
 	/* Compare rewritten with its value (emit_compare_ack): the core's too */
-	if ((p->cause_in & CAUSE_TI) &&
+	if (((p->cause_in & CAUSE_TI) || raised) &&
 	    !(*comm64(p, (uint32_t)cp0_offset(CP0_CAUSE, 0)) & CAUSE_TI))
 		cp0__write(cpu, CP0_COMPARE, 0, cpu->cp0.compare);
 	for (size_t i = 0; i < sizeof(cp0_slots) / sizeof(cp0_slots[0]); i++) {

@@ -202,6 +202,9 @@ struct mvm_enable_cap {
 #define MVM_GK_COMM_COUNT_OFFSET 0x1848ull	/* guest Count - host Count (low 32 bits) */
 #define MVM_GK_COMM_COMPARE_COUNT 0x1898ull	/* guest Count at mvm.ko's Compare write */
 #define MVM_GK_COMM_COMPARE_WRITTEN 0x18a0ull	/* nonzero: mvm.ko wrote Compare */
+#define MVM_GK_COMM_VEC_INTERRUPT 0x18a8ull	/* host PC of EBase + 0x200, or 0 */
+#define MVM_GK_COMM_TIMER_RAISED 0x18b0ull	/* nonzero: mvm.ko raised Cause.TI */
+#define MVM_GK_COMM_TIMER_COUNT	0x18b8ull	/* the guest Count it did it at */
 
 #define MVM_GK_CALL_TLBP	1
 #define MVM_GK_CALL_TLBR	2
@@ -235,6 +238,12 @@ struct mvm_enable_cap {
  * for the new value, the guest Count of the write at
  * MVM_GK_COMM_COMPARE_COUNT and MVM_GK_COMM_COMPARE_WRITTEN set for the
  * VMM to take and clear. Without the capability it is a Sys exit.
+ * With MVM_CAP_GUEST_KERNEL_DELIVER on too, a timer due while the guest
+ * runs in user mode with Status.IE and IM7 set (EXL, ERL clear) is taken
+ * there instead of the exit: Cause.TI and IP7 raised on the commpage, the
+ * interrupt delivered (ExcCode 0) to the host PC at MVM_GK_COMM_VEC_INTERRUPT
+ * (Cause.IV set) or MVM_GK_COMM_VEC_GENERAL, and MVM_GK_COMM_TIMER_RAISED
+ * set with the guest Count of that at MVM_GK_COMM_TIMER_COUNT.
  */
 #define MVM_GK_CALL_COMPARE	6
 
