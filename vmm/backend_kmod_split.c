@@ -118,6 +118,22 @@ int kmod_split__configure(const struct vm_config *cfg)
  */
 #define CODE_ALIGN	(2u << 20)
 
+/* MVM_ENABLE_CAP of a switch (args[0] = 1) on this vCPU. */
+static int enable_vcpu_cap(struct kmod_vcpu *k, uint32_t id, const char *name)
+{
+	struct mvm_enable_cap cap = { .cap = id, .args = { 1 } };
+
+	if (!ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap))
+		return 0;
+	pr_err("kmod: vCPU %d: MVM_ENABLE_CAP %s: %s", k->id, name, strerror(errno));
+	return -1;
+}
+
+static bool has_cap(struct kmod_vcpu *k, uint32_t id)
+{
+	return ioctl(k->vm_fd, MVM_CHECK_EXTENSION, id) > 0;
+}
+
 /*
  * With delivery on, every run starts from a current commpage, and the
  * guest's Count is the host's: mvm.ko can keep the Compare timer, and a
@@ -126,17 +142,11 @@ int kmod_split__configure(const struct vm_config *cfg)
  */
 static int enable_module_timer(struct kmod_vcpu *k)
 {
-	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_TIMER, .args = { 1 } };
-
-	if (!host_clock__installed() ||
-	    ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) <= 0 ||
+	if (!host_clock__installed() || !has_cap(k, MVM_CAP_GUEST_KERNEL_TIMER) ||
 	    getenv("MVM_PATCH_NO_TIMER"))
 		return 0;
-	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
-		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL_TIMER: %s", k->id,
-		       strerror(errno));
+	if (enable_vcpu_cap(k, MVM_CAP_GUEST_KERNEL_TIMER, "GUEST_KERNEL_TIMER"))
 		return -1;
-	}
 	k->module_timer = true;
 	patcher__use_timer_calls(k->patcher);
 	return 0;
@@ -148,17 +158,12 @@ static int enable_module_timer(struct kmod_vcpu *k)
  */
 static int enable_delivery(struct kmod_vcpu *k)
 {
-	struct mvm_enable_cap cap = { .cap = MVM_CAP_GUEST_KERNEL_DELIVER, .args = { 1 } };
-
-	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_DELIVER) <= 0 ||
-	    ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_ERET) <= 0 ||
+	if (!has_cap(k, MVM_CAP_GUEST_KERNEL_DELIVER) ||
+	    !has_cap(k, MVM_CAP_GUEST_KERNEL_ERET) ||
 	    getenv("MVM_PATCH_NO_DELIVERY") || getenv("MVM_PATCH_NO_ERET_CALLS"))
 		return 0;
-	if (ioctl(k->vcpu_fd, MVM_ENABLE_CAP, &cap)) {
-		pr_err("kmod: vCPU %d: MVM_ENABLE_CAP GUEST_KERNEL_DELIVER: %s", k->id,
-		       strerror(errno));
+	if (enable_vcpu_cap(k, MVM_CAP_GUEST_KERNEL_DELIVER, "GUEST_KERNEL_DELIVER"))
 		return -1;
-	}
 	k->deliver = true;
 	return enable_module_timer(k);
 }
@@ -197,11 +202,9 @@ static int patch_init(struct kmod_vcpu *k)
 	if (host_clock__installed())
 		patcher__use_host_count(k->patcher);
 	/* MVM_PATCH_NO_TLB_CALLS: TLB instructions exit, for A/B measurements. */
-	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TLB) > 0 &&
-	    !getenv("MVM_PATCH_NO_TLB_CALLS"))
+	if (has_cap(k, MVM_CAP_GUEST_KERNEL_TLB) && !getenv("MVM_PATCH_NO_TLB_CALLS"))
 		patcher__use_tlb_calls(k->patcher);
-	if (ioctl(k->vm_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_ERET) > 0 &&
-	    !getenv("MVM_PATCH_NO_ERET_CALLS"))
+	if (has_cap(k, MVM_CAP_GUEST_KERNEL_ERET) && !getenv("MVM_PATCH_NO_ERET_CALLS"))
 		patcher__use_eret_calls(k->patcher);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;
 	cap.args[1] = (uintptr_t)code;
