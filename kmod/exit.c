@@ -57,7 +57,7 @@ static const struct mvm_tlb_entry *guest_tlb_lookup(struct mvm_vcpu *v,
 	for (i = 0; i < MVM_GUEST_TLB_SIZE; i++) {
 		const struct mvm_tlb_entry *e = &v->guest_tlb[i];
 		u64 mask = e->pagemask | 0x1fff;
-		bool global = e->entrylo0 & e->entrylo1 & 1;
+		bool global = mvm_tlb_entry_global(e);
 
 		if (((gva ^ e->entryhi) & ~mask & cmp) == 0 &&
 		    (global || (e->entryhi & 0xff) == asid))

@@ -29,28 +29,6 @@
 
 /* Guest CP0 as the MIPS64 privileged architecture sets it on a TLB fault. */
 #define GK_SEGBITS	MVM_FLAT_WINDOW_BITS
-#define GK_VPN2_MASK	GENMASK_ULL(GK_SEGBITS - 1, 13)
-#define GK_REGION_MASK	GENMASK_ULL(63, 62)
-
-enum {
-	CP0_BADVADDR = 8, CP0_CONTEXT = 4, CP0_ENTRYHI = 10, CP0_STATUS = 12,
-	CP0_CAUSE = 13, CP0_EPC = 14, CP0_XCONTEXT = 20,
-};
-
-static u64 *cp0(struct mvm_vcpu *v, unsigned int reg, unsigned int sel)
-{
-	return mvm_gk_comm(v, MVM_GK_COMM_CP0(reg, sel));
-}
-
-static u64 cp0_get(struct mvm_vcpu *v, unsigned int reg)
-{
-	return READ_ONCE(*cp0(v, reg, 0));
-}
-
-static void cp0_set(struct mvm_vcpu *v, unsigned int reg, u64 val)
-{
-	WRITE_ONCE(*cp0(v, reg, 0), val);
-}
 
 /* The vCPU's address space becomes the other mode's. */
 static bool switch_mode(struct mvm_vcpu *v, bool kmode)
@@ -70,21 +48,21 @@ static bool switch_mode(struct mvm_vcpu *v, bool kmode)
  */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v)
 {
-	u64 st = cp0_get(v, CP0_STATUS), ip;
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), ip;
 
 	if ((st & (GK_ST_EXL | GK_ST_ERL | GK_ST_KSU | GK_ST_UX | GK_ST_CU0 |
 		   GK_ST_CU1 | GK_ST_RE)) != (GK_ST_EXL | GK_ST_KSU_USER | GK_ST_UX))
 		return false;
 	/* The VMM's Cause (its timer on IP7), and lines raised since. */
-	ip = cp0_get(v, CP0_CAUSE);
+	ip = mvm_gk_cp0(v, MVM_CP0_CAUSE);
 	ip |= (u64)READ_ONCE(v->vm->irq_lines) << 10;
 	if (st & GK_ST_IE && ip & st & GK_ST_IM)
 		return false;
 	if (!switch_mode(v, false))
 		return false;
-	cp0_set(v, CP0_STATUS, st & ~GK_ST_EXL);
-	v->cp0[4][2] = READ_ONCE(*cp0(v, 4, 2));	/* UserLocal */
-	v->ctx->pc = cp0_get(v, CP0_EPC);
+	mvm_gk_set_cp0(v, MVM_CP0_STATUS, st & ~GK_ST_EXL);
+	v->cp0[4][2] = mvm_gk_get(v, MVM_GK_COMM_CP0(4, 2));	/* UserLocal */
+	v->ctx->pc = mvm_gk_cp0(v, MVM_CP0_EPC);
 	WRITE_ONCE(v->run->kernel_mode, 0);
 	return true;
 }
@@ -92,16 +70,19 @@ bool mvm_gk_eret_to_user(struct mvm_vcpu *v)
 /* BadVAddr, Context, XContext and EntryHi's VPN2 for a TLB fault at @va. */
 static void tlb_fault_registers(struct mvm_vcpu *v, u64 va)
 {
-	u64 vpn2 = (va & GK_VPN2_MASK) >> 13;
+	u64 vpn2 = (va & MVM_GUEST_VPN2_MASK) >> 13;
+	u64 context = mvm_gk_cp0(v, MVM_CP0_CONTEXT) & GENMASK_ULL(63, 23);
+	u64 xcontext = mvm_gk_cp0(v, MVM_CP0_XCONTEXT) &
+		       GENMASK_ULL(63, GK_SEGBITS - 7);
+	u64 asid = mvm_gk_cp0(v, MVM_CP0_ENTRYHI) & 0xff;
 
-	cp0_set(v, CP0_BADVADDR, va);
-	cp0_set(v, CP0_CONTEXT, (cp0_get(v, CP0_CONTEXT) & GENMASK_ULL(63, 23)) |
-		(((va >> 13) & 0x7ffff) << 4));
-	cp0_set(v, CP0_XCONTEXT,
-		(cp0_get(v, CP0_XCONTEXT) & GENMASK_ULL(63, GK_SEGBITS - 7)) |
-		((va >> 62) << (GK_SEGBITS - 9)) | (vpn2 << 4));
-	cp0_set(v, CP0_ENTRYHI, (va & (GK_REGION_MASK | GK_VPN2_MASK)) |
-		(cp0_get(v, CP0_ENTRYHI) & 0xff));
+	mvm_gk_set_cp0(v, MVM_CP0_BADVADDR, va);
+	mvm_gk_set_cp0(v, MVM_CP0_CONTEXT,
+		       context | (((va >> 13) & 0x7ffff) << 4));
+	mvm_gk_set_cp0(v, MVM_CP0_XCONTEXT, xcontext |
+		       ((va >> 62) << (GK_SEGBITS - 9)) | (vpn2 << 4));
+	mvm_gk_set_cp0(v, MVM_CP0_ENTRYHI, asid |
+		       (va & (MVM_GUEST_REGION_MASK | MVM_GUEST_VPN2_MASK)));
 }
 
 /*
@@ -117,20 +98,20 @@ static bool deliver(struct mvm_vcpu *v, u32 exc, u64 vec, u64 raise, bool tlb,
 
 	if (!v->gk.deliver || v->kmode)
 		return false;
-	host = READ_ONCE(*mvm_gk_comm(v, vec));
-	st = cp0_get(v, CP0_STATUS);
+	host = mvm_gk_get(v, vec);
+	st = mvm_gk_cp0(v, MVM_CP0_STATUS);
 	/* User mode runs natively with EXL and ERL clear; anything else is stale. */
 	if (st & (GK_ST_EXL | GK_ST_ERL) || host & 3 || host < MVM_GK_CODE_BASE ||
 	    host - MVM_GK_CODE_BASE >= v->gk.code_size || !switch_mode(v, true))
 		return false;
-	cause = cp0_get(v, CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
-	cp0_set(v, CP0_CAUSE, cause | raise | (v->ctx->cause & GK_CAUSE_BD) |
+	cause = mvm_gk_cp0(v, MVM_CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
+	mvm_gk_set_cp0(v, MVM_CP0_CAUSE, cause | raise | (v->ctx->cause & GK_CAUSE_BD) |
 		exc << 2);
-	cp0_set(v, CP0_EPC, v->ctx->pc);
-	cp0_set(v, CP0_STATUS, st | GK_ST_EXL);
+	mvm_gk_set_cp0(v, MVM_CP0_EPC, v->ctx->pc);
+	mvm_gk_set_cp0(v, MVM_CP0_STATUS, st | GK_ST_EXL);
 	if (tlb)
 		tlb_fault_registers(v, va);
-	WRITE_ONCE(*mvm_gk_comm(v, MVM_GK_COMM_DELIVERED), 1);
+	mvm_gk_set(v, MVM_GK_COMM_DELIVERED, 1);
 	v->ctx->pc = host;
 	WRITE_ONCE(v->run->kernel_mode, 1);
 	return true;
@@ -156,7 +137,7 @@ bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
  */
 bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise)
 {
-	u64 st = cp0_get(v, CP0_STATUS), cause = cp0_get(v, CP0_CAUSE) | raise;
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), cause = mvm_gk_cp0(v, MVM_CP0_CAUSE) | raise;
 	bool host_irq = v->ctx->vector == MVM_VEC_INTERRUPT ||
 			(v->ctx->vector == MVM_VEC_GENERAL &&
 			 !(v->ctx->cause & GK_CAUSE_EXC));

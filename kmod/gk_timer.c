@@ -14,24 +14,12 @@
 #include <asm/time.h>
 #include "mvm.h"
 
-#define GK_CP0_COMPARE	11
-#define GK_CP0_CAUSE	13
 #define CAUSE_TI_IP7	(BIT_ULL(30) | BIT_ULL(15))
-
-static u64 comm_get(struct mvm_vcpu *v, u64 hva)
-{
-	return READ_ONCE(*mvm_gk_comm(v, hva));
-}
-
-static void comm_set(struct mvm_vcpu *v, u64 hva, u64 val)
-{
-	WRITE_ONCE(*mvm_gk_comm(v, hva), val);
-}
 
 /* The guest's Count now: the host's plus the VMM's offset. */
 static u32 guest_count(struct mvm_vcpu *v)
 {
-	return read_c0_count() + (u32)comm_get(v, MVM_GK_COMM_COUNT_OFFSET);
+	return read_c0_count() + (u32)mvm_gk_get(v, MVM_GK_COMM_COUNT_OFFSET);
 }
 
 static enum hrtimer_restart gk_timer_fired(struct hrtimer *hrt)
@@ -77,7 +65,7 @@ void mvm_gk_timer_stop(struct mvm_vcpu *v)
  */
 void mvm_gk_timer_arm(struct mvm_vcpu *v)
 {
-	u32 compare = comm_get(v, MVM_GK_COMM_CP0(GK_CP0_COMPARE, 0));
+	u32 compare = mvm_gk_cp0(v, MVM_CP0_COMPARE);
 	u32 ticks = compare - guest_count(v);
 
 	if (!v->gk.timer || !mips_hpt_frequency ||
@@ -113,8 +101,8 @@ bool mvm_gk_timer_interrupt(struct mvm_vcpu *v)
 
 	if (!mvm_gk_deliver_interrupt(v, CAUSE_TI_IP7))
 		return false;
-	comm_set(v, MVM_GK_COMM_TIMER_COUNT, now);
-	comm_set(v, MVM_GK_COMM_TIMER_RAISED, 1);
+	mvm_gk_set(v, MVM_GK_COMM_TIMER_COUNT, now);
+	mvm_gk_set(v, MVM_GK_COMM_TIMER_RAISED, 1);
 	return true;
 }
 
@@ -124,10 +112,10 @@ bool mvm_gk_compare_call(struct mvm_vcpu *v)
 
 	if (!v->gk.timer || !v->kmode)
 		return false;
-	cause = comm_get(v, MVM_GK_COMM_CP0(GK_CP0_CAUSE, 0));
-	comm_set(v, MVM_GK_COMM_CP0(GK_CP0_CAUSE, 0), cause & ~CAUSE_TI_IP7);
-	comm_set(v, MVM_GK_COMM_COMPARE_COUNT, guest_count(v));
-	comm_set(v, MVM_GK_COMM_COMPARE_WRITTEN, 1);
+	cause = mvm_gk_cp0(v, MVM_CP0_CAUSE);
+	mvm_gk_set_cp0(v, MVM_CP0_CAUSE, cause & ~CAUSE_TI_IP7);
+	mvm_gk_set(v, MVM_GK_COMM_COMPARE_COUNT, guest_count(v));
+	mvm_gk_set(v, MVM_GK_COMM_COMPARE_WRITTEN, 1);
 	mvm_gk_timer_arm(v);
 	return true;
 }

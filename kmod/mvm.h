@@ -56,6 +56,10 @@ struct mvm_pending_tlb {
 #define MVM_HUGE_SIZE		SZ_2M
 #define MVM_HUGE_PAGES		(MVM_HUGE_SIZE >> PAGE_SHIFT)
 
+/* Guest EntryHi/VA fields (SEGBITS = MVM_FLAT_WINDOW_BITS): R and VPN2. */
+#define MVM_GUEST_REGION_MASK	GENMASK_ULL(63, 62)
+#define MVM_GUEST_VPN2_MASK	GENMASK_ULL(MVM_FLAT_WINDOW_BITS - 1, 13)
+
 /* An MMIO load waiting for its data (run->mmio.data) at the next MVM_RUN. */
 struct mvm_mmio_pending {
 	bool active;
@@ -178,6 +182,43 @@ static inline u64 *mvm_gk_comm(struct mvm_vcpu *v, u64 hva)
 
 	return page_address(v->gk.comm[off >> PAGE_SHIFT]) +
 	       offset_in_page(off);
+}
+
+/* The VMM may write the commpage at any time: each word is read once. */
+static inline u64 mvm_gk_get(struct mvm_vcpu *v, u64 hva)
+{
+	return READ_ONCE(*mvm_gk_comm(v, hva));
+}
+
+static inline void mvm_gk_set(struct mvm_vcpu *v, u64 hva, u64 val)
+{
+	WRITE_ONCE(*mvm_gk_comm(v, hva), val);
+}
+
+/* Guest CP0 register numbers the commpage calls use (select 0). */
+enum mvm_cp0_reg {
+	MVM_CP0_INDEX = 0, MVM_CP0_ENTRYLO0 = 2, MVM_CP0_ENTRYLO1 = 3,
+	MVM_CP0_CONTEXT = 4, MVM_CP0_PAGEMASK = 5, MVM_CP0_WIRED = 6,
+	MVM_CP0_BADVADDR = 8, MVM_CP0_ENTRYHI = 10, MVM_CP0_COMPARE = 11,
+	MVM_CP0_STATUS = 12, MVM_CP0_CAUSE = 13, MVM_CP0_EPC = 14,
+	MVM_CP0_XCONTEXT = 20,
+};
+
+/* The guest's CP0 register (reg, select 0) on the commpage. */
+static inline u64 mvm_gk_cp0(struct mvm_vcpu *v, unsigned int reg)
+{
+	return mvm_gk_get(v, MVM_GK_COMM_CP0(reg, 0));
+}
+
+static inline void mvm_gk_set_cp0(struct mvm_vcpu *v, unsigned int reg, u64 val)
+{
+	mvm_gk_set(v, MVM_GK_COMM_CP0(reg, 0), val);
+}
+
+/* A guest TLB entry is global when both EntryLos have G (bit 0). */
+static inline bool mvm_tlb_entry_global(const struct mvm_tlb_entry *e)
+{
+	return e->entrylo0 & e->entrylo1 & 1;
 }
 
 #endif

@@ -147,11 +147,6 @@ static void shadow_invalidate(struct mvm_vcpu *v, struct mm_struct *mm,
 	local_irq_restore(flags);
 }
 
-static bool entry_global(const struct mvm_tlb_entry *e)
-{
-	return e->entrylo0 & e->entrylo1 & ENTRYLO_G;
-}
-
 /* Guest kernel segments: xkseg from 0xc000..., ckseg at 0xffffffff80000000. */
 #define MVM_GK_SEG_BITS		MVM_FLAT_WINDOW_BITS
 #define MVM_GK_CKSEG_LOW	(BIT_ULL(MVM_GK_SEG_BITS) - BIT_ULL(31))
@@ -203,11 +198,11 @@ static void shadow_drop_entry(struct mvm_vcpu *v, const struct mvm_tlb_entry *e)
 	 * entries with R = 0: a kernel segment's (R = 3) host entries live in
 	 * the guest-kernel address spaces alone.
 	 */
-	if (entry_global(e) && !(e->entryhi >> 62)) {
+	if (mvm_tlb_entry_global(e) && !(e->entryhi >> 62)) {
 		drop_mms(v, 0, 255);
 		drop_mms(v, MVM_GK_MM(0), MVM_GK_MM(255));
 		v->shadowed = 0;	/* all of them are unreachable now */
-	} else if (entry_global(e)) {
+	} else if (mvm_tlb_entry_global(e)) {
 		for (asid = 0; asid < 256; asid++)
 			gk_shadow_invalidate(v, e->entryhi & ~mask, mask + 1,
 					     asid);
@@ -235,7 +230,7 @@ static bool shadows_another(struct mvm_vcpu *v, unsigned int idx)
 
 		if (!(v->shadowed & BIT_ULL(k)))
 			continue;
-		if (!entry_global(e) && !entry_global(o) &&
+		if (!mvm_tlb_entry_global(e) && !mvm_tlb_entry_global(o) &&
 		    (e->entryhi & 0xff) != (o->entryhi & 0xff))
 			continue;
 		if (!((e->entryhi ^ o->entryhi) & ~(me | mo) &
