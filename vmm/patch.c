@@ -158,6 +158,16 @@ struct exit_profile {
 	struct { uint64_t pc, count; uint32_t insn; char kind; } slot[PROFILE_SLOTS];
 };
 
+/* Why every translation was dropped, for the profile. */
+enum flush_why {
+	FLUSH_FULL,		/* the translation cache filled up */
+	FLUSH_WRITTEN,		/* the core, DMA or the loader wrote a code page */
+	FLUSH_INDEX_OP,		/* an Index I-cache op (the whole cache) */
+	FLUSH_UNMAPPED_OP,	/* a Hit op on an address the TLB does not map */
+	FLUSH_MODE,		/* the patcher's rules changed */
+	FLUSH_WHY_COUNT
+};
+
 struct patcher {
 	struct cpu *cpu;
 	struct exit_profile *profile;
@@ -182,6 +192,7 @@ struct patcher {
 	bool timer_calls;	/* and mtc0 Compare */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
+	uint64_t stat_flush_why[FLUSH_WHY_COUNT];
 	uint64_t stat_core_runs;
 	uint32_t core_run;	/* what patcher__enter left to the core */
 };
@@ -1082,9 +1093,15 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 			top[n++][1] = pr->slot[i].count;
 		}
 	qsort(top, n, sizeof(top[0]), profile_cmp);
-	fprintf(stderr, "patch profile, vCPU %d, last %llu exits and steps: %llu blocks, %llu flushes, %llu kills so far\n",
+	fprintf(stderr, "patch profile, vCPU %d, last %llu exits and steps: %llu blocks, %llu flushes (cache full %llu, code written %llu, Index op %llu, unmapped Hit op %llu, rules %llu), %llu kills so far\n",
 		cpu, (unsigned long long)pr->every, (unsigned long long)p->stat_blocks,
-		(unsigned long long)p->stat_flushes, (unsigned long long)p->stat_kills);
+		(unsigned long long)p->stat_flushes,
+		(unsigned long long)p->stat_flush_why[FLUSH_FULL],
+		(unsigned long long)p->stat_flush_why[FLUSH_WRITTEN],
+		(unsigned long long)p->stat_flush_why[FLUSH_INDEX_OP],
+		(unsigned long long)p->stat_flush_why[FLUSH_UNMAPPED_OP],
+		(unsigned long long)p->stat_flush_why[FLUSH_MODE],
+		(unsigned long long)p->stat_kills);
 	for (uint64_t i = 0; i < n && i < 16; i++)
 		fprintf(stderr, "  %8llu %c %016llx %08x\n", (unsigned long long)top[i][1],
 			pr->slot[top[i][0]].kind, (unsigned long long)pr->slot[top[i][0]].pc,
@@ -1092,7 +1109,11 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 	memset(pr->slot, 0, sizeof(pr->slot));
 }
 
-/* kind: 's' stepped, 'x' block exit, 'e' exception, 'i' indirect miss */
+/*
+ * kind: 's' stepped, 'x' block exit, 'e' exception, 'i' indirect miss;
+ * at a flush of every translation, 'f' the return address of the caller
+ * of an Index I-cache op, 'w' the core's PC when it saw code written.
+ */
 static void profile_note(struct patcher *p, uint64_t pc, char kind)
 {
 	struct exit_profile *pr = p->profile;
@@ -1176,8 +1197,9 @@ static void jump_hash_clear(struct patcher *p)
 		jump_clear(p, j);
 }
 
-static void patcher__flush(struct patcher *p)
+static void patcher__flush(struct patcher *p, enum flush_why why)
 {
+	p->stat_flush_why[why]++;
 	for (uint32_t i = 0; i < p->nblocks; i++)
 		block_free(p->blocks[i]);
 	p->nblocks = 0;
@@ -1429,7 +1451,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	if (s.n == 0)
 		return NULL;
 	if (p->used + PATCH_MAX_WORDS > PATCH_CODE_SIZE / 4)
-		patcher__flush(p);
+		patcher__flush(p, FLUSH_FULL);
 	b = calloc(1, sizeof(*b));
 	e = calloc(1, sizeof(*e));
 	if (!b || !e) {
@@ -1596,8 +1618,11 @@ static void check_invalidations(struct patcher *p)
 	now = atomic_load(&cc->invalidations);
 	if (now != p->invalidations_seen) {
 		p->invalidations_seen = now;
-		if (p->nblocks)
-			patcher__flush(p);
+		if (p->nblocks) {
+			/* Near the store that did it, when the core made it. */
+			profile_note(p, p->cpu->pc, 'w');
+			patcher__flush(p, FLUSH_WRITTEN);
+		}
 	}
 }
 
@@ -1750,7 +1775,7 @@ void patcher__stop_tlb_calls(struct patcher *p)
 		return;
 	p->tlb_calls = false;
 	if (p->nblocks)
-		patcher__flush(p);
+		patcher__flush(p, FLUSH_MODE);
 }
 
 void patcher__use_eret_calls(struct patcher *p)
@@ -1960,8 +1985,10 @@ void patcher__step(struct patcher *p)
 		return;
 	/* The core's own translations of code written natively go too. */
 	if (is_index_op(&in)) {
-		if (p->nblocks)
-			patcher__flush(p);
+		if (p->nblocks) {
+			profile_note(p, cpu->gpr[31], 'f');	/* who blasts */
+			patcher__flush(p, FLUSH_INDEX_OP);
+		}
 		p->index_flushed = true;
 		if (p->native_wrote)
 			code_cache__invalidate(cpu->bus, 0, cpu->bus->ram_size);
@@ -1976,7 +2003,7 @@ void patcher__step(struct patcher *p)
 		if (cc && p->invalidations_seen == before)
 			p->invalidations_seen = atomic_load(&cc->invalidations);
 	} else if (p->nblocks) {
-		patcher__flush(p);
+		patcher__flush(p, FLUSH_UNMAPPED_OP);
 	}
 }
 
