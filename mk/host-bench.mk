@@ -1,4 +1,4 @@
-# Guest under mvm.ko (split mode) vs bare metal, on the QEMU MIPS64 host:
+# Guest under mvm.ko (patch mode, mvm's default) vs bare metal, on the QEMU MIPS64 host:
 #   make bench-host   boots the host with mvm.bench: bench/host/* natively
 #                     and in the default guest, guest boot under kmod vs
 #                     emu, exits per second by reason (mvm_exit tracepoint).

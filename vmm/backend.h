@@ -17,7 +17,7 @@ struct backend {
 	/* Can it run on this host? (e.g. /dev/mvm present) */
 	bool (*available)(void);
 	/* Optional, before the board exists: 0 or -1 after an error message. */
-	int (*configure)(const struct vm_config *cfg);
+	int (*configure)(struct vm_config *cfg);
 	/* 0 or -1 after an error message. */
 	int (*init)(struct board *board, const struct vm_config *cfg);
 	/* Runs the guest until the board stops; returns why. */

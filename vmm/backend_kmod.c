@@ -167,7 +167,7 @@ static int kmod__create_vcpu(struct kmod_vcpu *k, struct board *board, int id)
 	return 0;
 }
 
-static int kmod__configure(const struct vm_config *cfg)
+static int kmod__configure(struct vm_config *cfg)
 {
 	return kmod_split__configure(cfg);
 }

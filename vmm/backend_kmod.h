@@ -67,7 +67,7 @@ extern __thread struct mvm_run *kmod__thread_run;
 void kmod__mmio_exit(struct kmod_vcpu *k);
 
 /* kmod_split.c */
-int kmod_split__configure(const struct vm_config *cfg);
+int kmod_split__configure(struct vm_config *cfg);
 int kmod_split__init_vcpu(struct kmod_vcpu *k);
 void *kmod_split__vcpu_thread(void *arg);
 void kmod_split__exit_vcpu(struct kmod_vcpu *k);

@@ -87,19 +87,28 @@ static bool host_has_r2(void)
 }
 
 /*
- * Patch mode on a Release 2 host whose module lets patched code read Count:
- * the host's Count becomes the guest's clock, so patched code reads Count
- * natively (Documentation/patching.md, "Count").
+ * Before the board exists: without --kmod-mode, patch mode when mvm.ko
+ * offers it, else split. Patch mode on a Release 2 host whose module lets
+ * patched code read Count: the host's Count becomes the guest's clock, so
+ * patched code reads Count natively (Documentation/patching.md, "Count").
  */
-int kmod_split__configure(const struct vm_config *cfg)
+int kmod_split__configure(struct vm_config *cfg)
 {
 	int fd, cap;
 
-	if (!cfg->kmod_patch || cfg->kmod_flat || !host_has_r2())
-		return 0;
 	fd = open(MVM_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return 0;	/* the backend's init says why */
+	/* No --kmod-mode: patched kernel code when this mvm.ko can run it. */
+	if (!cfg->kmod_mode_set) {
+		cfg->kmod_patch = ioctl(fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL) > 0;
+		if (!cfg->kmod_patch)
+			pr_info("kmod: this mvm.ko cannot run patched guest kernel code (MVM_CAP_GUEST_KERNEL): split mode");
+	}
+	if (!cfg->kmod_patch || cfg->kmod_flat || !host_has_r2()) {
+		close(fd);
+		return 0;
+	}
 	cap = ioctl(fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_COUNT);
 	close(fd);
 	if (cap <= 0)

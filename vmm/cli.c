@@ -149,6 +149,7 @@ static int parse_kmod_mode(struct vm_config *cfg, const char *arg)
 	}
 	cfg->kmod_flat = !strcmp(arg, "flat");
 	cfg->kmod_patch = !strcmp(arg, "patch");
+	cfg->kmod_mode_set = true;
 	return 0;
 }
 
@@ -206,11 +207,12 @@ static const struct cli_option run_options[] = {
 	{ "backend", "NAME", "emu (interpreter, any host), kmod (/dev/mvm) or "
 	  "auto: kmod when /dev/mvm exists, else emu (default auto)",
 	  parse_backend },
-	{ "kmod-mode", "MODE", "kmod backend: split (default: guest user mode "
-	  "runs natively, kernel mode in the VMM's CPU core), patch (kernel "
-	  "mode too, as code patched by the VMM: Documentation/patching.md) "
-	  "or flat (a bare-metal program runs natively with virtual = "
-	  "physical addresses)",
+	{ "kmod-mode", "MODE", "kmod backend: patch (guest user mode runs "
+	  "natively, kernel mode too, as code patched by the VMM: "
+	  "Documentation/patching.md; the default when mvm.ko can run it), "
+	  "split (user mode natively, kernel mode in the VMM's CPU core; the "
+	  "default otherwise) or flat (a bare-metal program runs natively with "
+	  "virtual = physical addresses)",
 	  parse_kmod_mode },
 	{ "disk", "FILE[,ro]", "virtio-blk disk backed by a raw image file; "
 	  "repeat for more disks (vda, vdb, ...)", parse_disk },

@@ -31,8 +31,9 @@ struct vm_config {
 	const char *append;	/* added after CLI_DEFAULT_APPEND */
 	const char *dtb_dump;
 	const char *backend;	/* "emu", "kmod" or "auto" */
-	bool kmod_flat;
-	bool kmod_patch;	/* --kmod-mode patch: guest kernel code patched */		/* --kmod-mode flat: bare-metal programs */
+	bool kmod_flat;		/* --kmod-mode flat: bare-metal programs */
+	bool kmod_patch;	/* --kmod-mode patch: guest kernel code patched */
+	bool kmod_mode_set;	/* else the kmod backend picks patch or split */
 	uint64_t mem_size;
 	int nr_cpus;
 	/*

@@ -29,7 +29,7 @@ static int exit_status(enum board_state state)
 	}
 }
 
-static int vm__run(const struct vm_config *cfg)
+static int vm__run(struct vm_config *cfg)
 {
 	const struct backend *backend = backend__select(cfg->backend);
 	enum board_state state;

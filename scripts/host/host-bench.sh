@@ -9,9 +9,10 @@
 #      (boot, compute, syscall, poweroff) by trace markers.
 # The guest's initramfs is /guest/bench.cpio.gz: the default one with a
 # second archive holding /bench appended. Prints "@@bench" lines.
-# mvm.kmod-mode=MODE runs the kmod guest with --kmod-mode MODE (e.g.
-# patch: its kernel as patched code).
-NOTRACE= NOEMU= KMODE=
+# mvm.kmod-mode=MODE runs the kmod guest with --kmod-mode MODE: patch (the
+# default, as mvm's: its kernel as patched code) or split (its kernel in
+# the VMM's core).
+NOTRACE= NOEMU= KMODE=patch
 ROUNDS=${BENCH_ROUNDS:-10} SROUNDS=${BENCH_SMALL_ROUNDS:-100} CALLS=${BENCH_CALLS:-100000} GCALLS=${BENCH_GUEST_CALLS:-10000}
 for a in $cmdline; do
 	case $a in

@@ -1,6 +1,6 @@
 # make host-check's Linux boots, sourced by the host's /init (make-initramfs.sh)
 # after the selftests and flat guests: the default guest under mvm.ko (split
-# mode, then patch mode) runs tests/boot/run's command set and a guest module
+# mode, then patch mode, the default) runs tests/boot/run's command set and a guest module
 # cycle; with
 # mvm.emu-boot (MVM_HOST_EMU_BOOT=1) the same guest then boots under the
 # emulator, timed. Uses /init's helpers
@@ -36,9 +36,11 @@ else
 		fi
 		echo "@@bench $n: boot to the shell $(cat /tmp/$n.boot 2>/dev/null) s, whole run $(secs $t0 $(now)) s ($cpu)"
 	}
-	kmod_boot kmod "split mode (kernel in the VMM's core)"
-	# Issue #4: the guest kernel as patched code, modules loaded after boot too.
-	kmod_boot patch "patch mode (kernel as patched code)" --kmod-mode patch
+	kmod_boot kmod "split mode (kernel in the VMM's core)" --kmod-mode split
+	# Issue #4: the guest kernel as patched code, modules loaded after boot
+	# too; no --kmod-mode, as a user runs it: patch mode is the default.
+	kmod_boot patch "patch mode (kernel as patched code), the default" --verbose
+	expect patch "patch: without --kmod-mode, mvm.ko runs the guest kernel as patched code" 'mvm: kmod: patch '
 fi
 if [ -n "$skip" ]; then
 	:
