@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest's TLB instructions in patched kernel code (tlbp, tlbr, tlbwi,
- * tlbwr), done here on the guest TLB the module keeps anyway, instead of
- * an exit for the VMM to execute each: Linux runs one or two per page
- * fault and per TLB refill. The operands are the guest's CP0 registers on
+ * tlbwr) and its EntryHi writes with a new ASID, done here on the guest
+ * TLB the module keeps anyway, instead of an exit for the VMM to execute
+ * each: Linux runs one or two per page fault and per TLB refill, and
+ * switches the ASID at every context switch. The operands are the guest's CP0 registers on
  * the commpage (MVM_GK_COMM_*, uapi/linux/mvm.h); the results must be what
  * the VMM's core would have made of the same instruction, bit for bit, as
  * the two are compared.
@@ -100,6 +101,26 @@ static int gk_tlbw(struct mvm_vcpu *v, bool random)
 }
 
 /*
+ * mtc0 EntryHi with a new ASID, the value on the commpage: a context
+ * switch of the guest. Its user addresses take the new ASID's host
+ * entries, as after MVM_SET_ONE_REG of EntryHi.
+ */
+static int gk_entryhi(struct mvm_vcpu *v)
+{
+	u64 old = v->cp0[10][0];
+
+	v->cp0[10][0] = mvm_gk_cp0(v, MVM_CP0_ENTRYHI);
+	if (!((old ^ v->cp0[10][0]) & GK_ENTRYHI_ASID))
+		return 0;
+	v->tlb.valid = false;	/* a refill not yet written was the old ASID's */
+	if (mvm_vcpu_select_mm(v)) {
+		v->cp0[10][0] = old;
+		return DECLINE;
+	}
+	return 0;
+}
+
+/*
  * `syscall MVM_GK_CALL_*` at the PC of a kernel_mode run: 1 when done (the
  * run goes on after it), 0 when the VMM must execute the instruction.
  */
@@ -119,6 +140,9 @@ int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code)
 		break;
 	case MVM_GK_CALL_TLBWR:
 		index = gk_tlbw(v, true);
+		break;
+	case MVM_GK_CALL_ENTRYHI:
+		index = gk_entryhi(v);
 		break;
 	default:
 		return 0;

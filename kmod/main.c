@@ -55,6 +55,7 @@ long mvm_check_extension(unsigned long cap)
 	case MVM_CAP_GUEST_KERNEL_COUNT:
 		return mvm_gk_count_supported();
 	case MVM_CAP_GUEST_KERNEL_TLB:
+	case MVM_CAP_GUEST_KERNEL_ASID:
 	case MVM_CAP_GUEST_KERNEL_ERET:
 	case MVM_CAP_GUEST_KERNEL_DELIVER:
 		return mvm_gk_supported();

@@ -106,7 +106,8 @@ TRACE_EVENT(mvm_gk_tlb,
 	),
 	TP_printk("vcpu %u %s index %d entryhi 0x%llx", __entry->vcpu,
 		  __print_symbolic(__entry->op, { 1, "tlbp" }, { 2, "tlbr" },
-				   { 3, "tlbwi" }, { 4, "tlbwr" }),
+				   { 3, "tlbwi" }, { 4, "tlbwr" },
+				   { 7, "mtc0-entryhi" }),
 		  __entry->index, __entry->entryhi)
 );
 

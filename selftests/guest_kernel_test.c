@@ -104,6 +104,17 @@ GUEST_CODE(gk_tlbwi_load,
 	"	syscall\n");
 
 GUEST_CODE(gk_tlbp, GK_TLBP "	syscall\n");
+
+/* mtc0 EntryHi with a new ASID as the patcher emits it, then v0 = *(a0). */
+#define GK_ENTRYHI	"	syscall	7\n"
+GUEST_CODE(gk_entryhi_load,
+	GK_ENTRYHI
+	"	ld	$2, 0($4)\n"
+	"	syscall\n");
+GUEST_CODE(gk_entryhi_delay,
+	"	b	1f\n"
+	GK_ENTRYHI
+	"1:	syscall\n");
 GUEST_CODE(gk_tlbr, GK_TLBR "	syscall\n");
 GUEST_CODE(gk_tlbwr, GK_TLBWR "	syscall\n");
 GUEST_CODE(gk_eret, "	syscall	5\n");
@@ -1085,6 +1096,81 @@ TEST_F(gk, tlb_call_codes_elsewhere_are_syscalls)
 	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
 	EXPECT_EQ(CODE_GVA, t->run->pc);
 	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TLB_WRITTEN));
+}
+
+/* --- EntryHi with a new ASID in mvm.ko (MVM_CAP_GUEST_KERNEL_ASID) --- */
+
+TEST_F(gk, asid_calls_are_announced)
+{
+	EXPECT_EQ(1, ioctl(self->t.dev_fd, MVM_CHECK_EXTENSION,
+			   MVM_CAP_GUEST_KERNEL_ASID));
+}
+
+/* The call with @asid on the commpage, then a load from useg 0x800000. */
+static void entryhi_load(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(gk) *self, uint64_t asid, uint64_t v0)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	*comm_cp0(self, CP0_ENTRYHI) = 0x800000 | asid;
+	gk_load(gk_entryhi_load, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE + 8);
+	EXPECT_EQ(v0, mvm_reg(t, R_V0)) TH_LOG("ASID %llu",
+					       (unsigned long long)asid);
+	EXPECT_EQ(0x800000 | asid, get_cp0(t, 10));
+	EXPECT_EQ(0x800000 | asid, *comm_cp0(self, CP0_ENTRYHI));
+}
+
+/*
+ * A context switch: after the call, useg goes through the guest TLB under
+ * the new ASID at once, host entries of the old one loaded or not, and
+ * back; the module's EntryHi is the commpage's.
+ */
+TEST_F(gk, entryhi_call_switches_the_user_address_space)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 5, LO(DATA_GPA, LO_V | LO_D),
+				 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 2, 0x800000 | 6, LO(OTHER_GPA, LO_V), 0, 0));
+	rw_through(_metadata, self, 0x800000, 0, 0x1111);
+	entryhi_load(_metadata, self, 6, 0x2222);
+	entryhi_load(_metadata, self, 5, 0x1111);
+	entryhi_load(_metadata, self, 6, 0x2222);
+	/* Same ASID, another VPN2: nothing to switch, the run goes on. */
+	entryhi_load(_metadata, self, 6, 0x2222);
+}
+
+/* Guest user mode after the eret runs under the ASID the call took. */
+TEST_F(gk, entryhi_call_reaches_user_mode)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	ASSERT_EQ(0, mvm_set_tlb(t, 1, 0x800000 | 6, LO(OTHER_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_set_tlb(t, 0, CODE_GVA | 6, LO(CODE_GPA, LO_V), 0, 0));
+	ASSERT_EQ(0, mvm_load_code(t, CODE_GPA, guest_load_start,
+				   GUEST_CODE_LEN(guest_load)));
+	entryhi_load(_metadata, self, 6, 0x2222);
+	ASSERT_EQ(0, mvm_set_reg(t, 32, CODE_GVA));
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, 0x800000));
+	ASSERT_EQ(0, run_user(t));
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	EXPECT_EQ(MVM_EXC_SYS, t->run->ex.exc_code);
+	EXPECT_EQ(CODE_GVA + 4, t->run->pc);
+	EXPECT_EQ(0x2222, mvm_reg(t, R_V0));
+}
+
+/* Never in a delay slot: the Sys exit, nothing taken. */
+TEST_F(gk, entryhi_call_in_a_delay_slot_exits)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	*comm_cp0(self, CP0_ENTRYHI) = 6;
+	gk_load(gk_entryhi_delay, 0);
+	expect_exc(_metadata, t, MVM_EXC_SYS, MVM_GK_CODE_BASE);
+	EXPECT_EQ(5, get_cp0(t, 10));
 }
 
 /* --- eret back to guest user mode in mvm.ko (MVM_CAP_GUEST_KERNEL_ERET) --- */

@@ -213,6 +213,9 @@ static int patch_init(struct kmod_vcpu *k)
 	/* MVM_PATCH_NO_TLB_CALLS: TLB instructions exit, for A/B measurements. */
 	if (has_cap(k, MVM_CAP_GUEST_KERNEL_TLB) && !getenv("MVM_PATCH_NO_TLB_CALLS"))
 		patcher__use_tlb_calls(k->patcher);
+	/* MVM_PATCH_NO_ASID_CALLS: an EntryHi write with a new ASID exits. */
+	if (has_cap(k, MVM_CAP_GUEST_KERNEL_ASID) && !getenv("MVM_PATCH_NO_ASID_CALLS"))
+		patcher__use_asid_calls(k->patcher);
 	if (has_cap(k, MVM_CAP_GUEST_KERNEL_ERET) && !getenv("MVM_PATCH_NO_ERET_CALLS"))
 		patcher__use_eret_calls(k->patcher);
 	cap.args[0] = (uintptr_t)k->comm + MVM_GK_COMM_BASE;

@@ -188,6 +188,7 @@ struct patcher {
 	bool host_count;	/* guest Count = host Count + PATCH_COMM_COUNT */
 	bool host_r1;		/* the host CPU is MIPS64 Release 1 */
 	bool tlb_calls;		/* mvm.ko does the TLB instructions */
+	bool asid_calls;	/* and EntryHi writes with a new ASID */
 	bool eret_calls;	/* and erets to user mode */
 	bool timer_calls;	/* and mtc0 Compare */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
@@ -827,14 +828,18 @@ static void emit_status_write(struct emitter *e, const struct insn *in, uint64_t
 /*
  * mtc0/dmtc0 rt, EntryHi: the writable bits to the commpage, as long as
  * the ASID stays (Linux's TLB code writes VPN2 before each tlbp and
- * tlbwi). A new ASID is a new guest address space for mvm.ko: the core
- * executes that write, and the VMM hands the module the ASID.
+ * tlbwi). A new ASID is a new guest address space for mvm.ko: with its
+ * call (a context switch), the value goes on the commpage and the module
+ * takes it; otherwise, or if the module declines, the core executes the
+ * write and the VMM hands the module the ASID. Only in unmapped code: the
+ * rest of a mapped block might be other code under the new ASID.
  */
 static void emit_entryhi_write(struct emitter *e, const struct insn *in, uint64_t pc)
 {
 	unsigned int rt = (in->raw >> 16) & 31;
 	unsigned int s = e->b->scratch[0], t = e->b->scratch[1];
 	int16_t off = cp0_offset(CP0_ENTRYHI, 0);
+	uint32_t same;
 
 	/* mtc0 writes the sign-extended low word. */
 	emit(e, in->op == OP_MTC0 ? H_SLL(s, rt, 0) : H_OR(s, rt, 0));
@@ -843,10 +848,19 @@ static void emit_entryhi_write(struct emitter *e, const struct insn *in, uint64_
 	emit(e, H_LD(t, off, 0));
 	emit(e, H_XOR(t, t, s));
 	emit(e, H_ANDI(t, t, ENTRYHI_ASID));
-	emit(e, H_BNE(t, 0, 0));
-	side_exit(e, pc, true);
-	emit(e, H_NOP);
+	if (!e->p->asid_calls || !e->b->unmapped) {
+		emit(e, H_BNE(t, 0, 0));
+		side_exit(e, pc, true);
+		emit(e, H_NOP);
+		emit(e, H_SD(s, off, 0));
+		return;
+	}
+	same = e->n;
+	emit(e, H_BEQ(t, 0, 0));
 	emit(e, H_SD(s, off, 0));
+	/* declined, the syscall is a step of the write (patcher__resume) */
+	emit(e, H_SYSCALL | MVM_GK_CALL_ENTRYHI << 6);
+	patch_branch(e, same, e->n);
 }
 
 /* MVM_GK_CALL_* for each TLB instruction: syscall's code field, bits 25..6. */
@@ -1776,6 +1790,11 @@ void patcher__stop_tlb_calls(struct patcher *p)
 	p->tlb_calls = false;
 	if (p->nblocks)
 		patcher__flush(p, FLUSH_MODE);
+}
+
+void patcher__use_asid_calls(struct patcher *p)
+{
+	p->asid_calls = true;
 }
 
 void patcher__use_eret_calls(struct patcher *p)

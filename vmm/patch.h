@@ -92,6 +92,11 @@ void patcher__stop_tlb_calls(struct patcher *p);
  */
 void patcher__use_eret_calls(struct patcher *p);
 /*
+ * mvm.ko takes EntryHi writes with a new ASID (MVM_CAP_GUEST_KERNEL_ASID):
+ * a context switch stays in patched code.
+ */
+void patcher__use_asid_calls(struct patcher *p);
+/*
  * mvm.ko keeps the guest's Compare timer (MVM_CAP_GUEST_KERNEL_TIMER): a
  * new deadline stays in patched code.
  */

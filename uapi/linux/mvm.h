@@ -37,6 +37,7 @@
 #define MVM_CAP_GUEST_KERNEL_ERET 16	/* kernel_mode: `syscall MVM_GK_CALL_ERET` */
 #define MVM_CAP_GUEST_KERNEL_DELIVER 17	/* MVM_ENABLE_CAP: user exceptions to patched code */
 #define MVM_CAP_GUEST_KERNEL_TIMER 18	/* MVM_ENABLE_CAP: the guest's Compare in mvm.ko */
+#define MVM_CAP_GUEST_KERNEL_ASID 19	/* kernel_mode: `syscall MVM_GK_CALL_ENTRYHI` */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -246,6 +247,18 @@ struct mvm_enable_cap {
  * set with the guest Count of that at MVM_GK_COMM_TIMER_COUNT.
  */
 #define MVM_GK_CALL_COMPARE	6
+
+/*
+ * MVM_CAP_GUEST_KERNEL_ASID: in a kernel_mode run, `syscall
+ * MVM_GK_CALL_ENTRYHI` after patched code stored EntryHi on the commpage
+ * is the guest's mtc0 EntryHi with a new ASID: mvm.ko takes the value as
+ * MVM_SET_ONE_REG of CP0 EntryHi would, so guest user addresses go through
+ * the guest TLB under the new ASID, from kernel mode at once and from user
+ * mode after the eret; the run goes on after the call. mvm.ko leaves the
+ * commpage alone (the VMM takes EntryHi from it). In a delay slot it is
+ * the syscall's Sys exit, nothing changed.
+ */
+#define MVM_GK_CALL_ENTRYHI	7
 
 /*
  * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL_DELIVER (needs
