@@ -631,7 +631,9 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 		fatal_exit(k);
 		return -1;
 	}
-	if (!patcher__resume(k->patcher, host_pc, syscall, k->cpu->gpr, &r)) {
+	if (!patcher__resume(k->patcher, host_pc, syscall,
+			     reason == MVM_EXIT_MMIO ? 'm' : reason == MVM_EXIT_INTR ? 'n' : 'e',
+			     k->cpu->gpr, &r)) {
 		pr_err("kmod: vCPU %d: patched code stopped outside the translation cache at 0x%llx (exit %u)",
 		       k->id, (unsigned long long)host_pc, reason);
 		fatal_exit(k);

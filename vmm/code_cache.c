@@ -97,6 +97,23 @@ void code_cache__remove_mirror(struct code_cache *cc, _Atomic uint8_t *bits)
 	pthread_mutex_unlock(&cc->mirrors_lock);
 }
 
+/*
+ * A page no longer holds translated code: its bit goes from the mirrors
+ * too, unless a translation marked it again meanwhile (mark sets is_code
+ * before it takes the lock), so patched I-cache Hit ops on the rest of the
+ * page stay native.
+ */
+static void mirrors_clear(struct code_cache *cc, uint64_t page)
+{
+	pthread_mutex_lock(&cc->mirrors_lock);
+	if (!atomic_load(&cc->is_code[page]))
+		for (size_t i = 0; i < sizeof(cc->mirrors) / sizeof(cc->mirrors[0]); i++)
+			if (cc->mirrors[i].bits && page < cc->mirrors[i].pages)
+				atomic_fetch_and(&cc->mirrors[i].bits[page >> 3],
+						 (uint8_t)~(1u << (page & 7)));
+	pthread_mutex_unlock(&cc->mirrors_lock);
+}
+
 bool code_cache__is_code(struct code_cache *cc, uint64_t pa)
 {
 	return atomic_load_explicit(&cc->is_code[pa >> PAGE_SHIFT],
@@ -119,5 +136,6 @@ void code_cache__invalidate(struct bus *bus, uint64_t pa, uint64_t len)
 		atomic_store(&cc->is_code[page], 0);
 		atomic_fetch_add(&cc->generation[page], 1);
 		atomic_fetch_add(&cc->invalidations, 1);
+		mirrors_clear(cc, page);
 	}
 }

@@ -1124,7 +1124,9 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 }
 
 /*
- * kind: 's' stepped, 'x' block exit, 'e' exception, 'i' indirect miss;
+ * kind: 's' stepped, 'x' block exit, 'e' exception, 'm' MMIO,
+ * 'n' interrupted (a signal, the timer, an entry the VMM called off),
+ * 'i' indirect miss;
  * at a flush of every translation, 'f' the return address of the caller
  * of an Index I-cache op, 'w' the core's PC when it saw code written.
  */
@@ -1474,6 +1476,9 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 		return NULL;
 	}
 	code_cache__mark(cc, pa);
+	/* Its delay slot's page holds its code too (a Hit op there kills it). */
+	if (s.straddles)
+		code_cache__mark(cc, (pa | (PAGE_SIZE - 1)) + 1);
 	b->guest_pc = pc;
 	b->guest_pa = pa;
 	b->start = p->used;
@@ -1719,7 +1724,7 @@ static void chain(struct patcher *p, struct patch_block *b, uint32_t word, uint6
 }
 
 bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
-		     uint64_t gpr[32], struct patch_resume *r)
+		     char why, uint64_t gpr[32], struct patch_resume *r)
 {
 	struct patch_block *b;
 	bool chainable = false, step = false;
@@ -1765,7 +1770,7 @@ bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
 	gpr[0] = 0;
 	sync_out(p);
 	profile_note(p, r->pc, (meta & META_INDEX) == RESUME_INDIRECT ? 'i' :
-			       r->exit_stub ? 'x' : 'e');
+			       r->exit_stub ? 'x' : why);
 	/* A syscall that is not an exit stub is not ours: the core decides. */
 	r->step = (syscall && !r->exit_stub) || step;
 	if (chainable)

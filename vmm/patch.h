@@ -128,11 +128,12 @@ void patcher__sync_in(struct patcher *p);
 /*
  * After a native run that stopped at host_pc: gpr[] holds the host
  * registers and becomes the guest's; the commpage's CP0 goes to the core.
- * syscall: the run ended with a syscall exception there. Returns false if
- * host_pc is not patched code (a bug: the caller stops the VM).
+ * syscall: the run ended with a syscall exception there. why, for the
+ * profile: 'e' another exception, 'm' MMIO, 'n' interrupted. Returns false
+ * if host_pc is not patched code (a bug: the caller stops the VM).
  */
 bool patcher__resume(struct patcher *p, uint64_t host_pc, bool syscall,
-		     uint64_t gpr[32], struct patch_resume *r);
+		     char why, uint64_t gpr[32], struct patch_resume *r);
 /*
  * The core executes the instruction at cpu->pc (cpu__step), and an I-cache
  * op or synci among it drops the translations the native code may have
