@@ -104,6 +104,7 @@ enum patch_class {
 	PC_MEM,			/* a load or store: redirected into a window */
 	PC_CP0_READ,		/* mfc0/dmfc0 from the commpage */
 	PC_CP0_WRITE,		/* mtc0/dmtc0 to the commpage */
+	PC_INDEX_WRITE,		/* mtc0 Index: to the commpage, P kept */
 	PC_DI, PC_EI,
 	PC_ICACHE_HIT,		/* cache Hit_*_I, synci: a no-op unless on code */
 	PC_ICACHE_INDEX,	/* cache Index_*_I: a no-op right after a flush */
@@ -348,6 +349,9 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 			return PC_STATUS_WRITE;
 		if (in->rd == CP0_ENTRYHI && (in->raw & 7) == 0)
 			return PC_ENTRYHI_WRITE;
+		/* mvm.ko's TLB calls take Index from the commpage, P included */
+		if (in->rd == CP0_INDEX && (in->raw & 7) == 0 && p->tlb_calls)
+			return PC_INDEX_WRITE;
 		return s && s->writable ? PC_CP0_WRITE : PC_STEP;
 	}
 	case OP_DI:
@@ -390,7 +394,7 @@ static uint32_t regs_named(const struct insn *in, enum patch_class c)
 static bool may_be_delay_slot(enum patch_class c)
 {
 	return c == PC_COPY || c == PC_DROP || c == PC_MEM || c == PC_CP0_READ ||
-	       c == PC_CP0_WRITE || c == PC_DI || c == PC_COUNT;
+	       c == PC_CP0_WRITE || c == PC_INDEX_WRITE || c == PC_DI || c == PC_COUNT;
 }
 
 static bool is_unmapped_pc(uint64_t va)
@@ -594,6 +598,26 @@ static void emit_cp0_write(struct emitter *e, const struct insn *in)
 		emit(e, H_ORI(t, t, slot->mask & 0xffff));
 		emit(e, H_AND(s, s, t));
 	}
+	emit(e, H_SD(s, off, 0));
+}
+
+/*
+ * mtc0/dmtc0 rt, Index: the index field written, P (bit 31, set by tlbp)
+ * kept, as the core does; with mvm.ko's TLB calls, which read and report
+ * Index on the commpage (Linux writes Index before each tlbwi of a TLB
+ * flush: 64 of them for local_flush_tlb_all).
+ */
+static void emit_index_write(struct emitter *e, const struct insn *in)
+{
+	unsigned int rt = (in->raw >> 16) & 31, s = e->b->scratch[0];
+	unsigned int t = e->b->scratch[1];
+	int16_t off = cp0_offset(CP0_INDEX, 0);
+
+	emit(e, H_ANDI(s, rt, CPU_TLB_ENTRIES - 1));
+	emit(e, H_LD(t, off, 0));
+	emit(e, H_DSRL(t, t, 31));
+	emit(e, H_DSLL(t, t, 31));
+	emit(e, H_OR(s, s, t));
 	emit(e, H_SD(s, off, 0));
 }
 
@@ -896,6 +920,9 @@ static void emit_one(struct emitter *e, const struct insn *in, enum patch_class 
 		break;
 	case PC_CP0_WRITE:
 		emit_cp0_write(e, in);
+		break;
+	case PC_INDEX_WRITE:
+		emit_index_write(e, in);
 		break;
 	case PC_DI:
 		emit_status_ie(e, in, false);
