@@ -4,10 +4,10 @@
  * tlbwr) and its EntryHi writes with a new ASID, done here on the guest
  * TLB the module keeps anyway, instead of an exit for the VMM to execute
  * each: Linux runs one or two per page fault and per TLB refill, and
- * switches the ASID at every context switch. The operands are the guest's CP0 registers on
- * the commpage (MVM_GK_COMM_*, uapi/linux/mvm.h); the results must be what
- * the VMM's core would have made of the same instruction, bit for bit, as
- * the two are compared.
+ * switches the ASID at every context switch. The operands are the guest's
+ * CP0 registers on the commpage (MVM_GK_COMM_*, uapi/linux/mvm.h); the
+ * results must be what the VMM's core would have made of the same
+ * instruction, bit for bit, as the two are compared.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
