@@ -169,6 +169,10 @@ enum flush_why {
 	FLUSH_WHY_COUNT
 };
 
+static const char *const flush_why_names[FLUSH_WHY_COUNT] = {
+	"cache full", "code written", "Index op", "unmapped Hit op", "rules",
+};
+
 struct patcher {
 	struct cpu *cpu;
 	struct exit_profile *profile;
@@ -1134,15 +1138,13 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 			top[n++][1] = pr->slot[i].count;
 		}
 	qsort(top, n, sizeof(top[0]), profile_cmp);
-	fprintf(stderr, "patch profile, vCPU %d, last %llu exits and steps: %llu blocks, %llu flushes (cache full %llu, code written %llu, Index op %llu, unmapped Hit op %llu, rules %llu), %llu kills so far\n",
+	fprintf(stderr, "patch profile, vCPU %d, last %llu exits and steps: %llu blocks, %llu kills, %llu flushes:",
 		cpu, (unsigned long long)pr->every, (unsigned long long)p->stat_blocks,
-		(unsigned long long)p->stat_flushes,
-		(unsigned long long)p->stat_flush_why[FLUSH_FULL],
-		(unsigned long long)p->stat_flush_why[FLUSH_WRITTEN],
-		(unsigned long long)p->stat_flush_why[FLUSH_INDEX_OP],
-		(unsigned long long)p->stat_flush_why[FLUSH_UNMAPPED_OP],
-		(unsigned long long)p->stat_flush_why[FLUSH_MODE],
-		(unsigned long long)p->stat_kills);
+		(unsigned long long)p->stat_kills, (unsigned long long)p->stat_flushes);
+	for (unsigned int i = 0; i < FLUSH_WHY_COUNT; i++)
+		fprintf(stderr, " %s %llu", flush_why_names[i],
+			(unsigned long long)p->stat_flush_why[i]);
+	fprintf(stderr, " (so far)\n");
 	for (uint64_t i = 0; i < n && i < 16; i++)
 		fprintf(stderr, "  %8llu %c %016llx %08x\n", (unsigned long long)top[i][1],
 			pr->slot[top[i][0]].kind, (unsigned long long)pr->slot[top[i][0]].pc,
