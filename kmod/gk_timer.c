@@ -84,12 +84,6 @@ void mvm_gk_timer_arm(struct mvm_vcpu *v)
 }
 
 /*
- * MVM_GK_CALL_COMPARE: patched code stored the new Compare on the commpage.
- * As the guest's mtc0 Compare: the timer interrupt acknowledged (Cause.TI,
- * IP7), and its next deadline armed; the guest Count of the write goes to
- * the VMM with the value, for its model of the timer.
- */
-/*
  * The timer is due while the guest runs in user mode: with delivery on,
  * its interrupt goes to the patched vector (Cause.TI and IP7 raised, the
  * guest Count of that reported as the VMM's own timer check would), else
@@ -106,6 +100,12 @@ bool mvm_gk_timer_interrupt(struct mvm_vcpu *v)
 	return true;
 }
 
+/*
+ * MVM_GK_CALL_COMPARE: patched code stored the new Compare on the commpage.
+ * As the guest's mtc0 Compare: the timer interrupt acknowledged (Cause.TI,
+ * IP7), and its next deadline armed; the guest Count of the write goes to
+ * the VMM with the value, for its model of the timer.
+ */
 bool mvm_gk_compare_call(struct mvm_vcpu *v)
 {
 	u64 cause;

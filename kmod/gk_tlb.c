@@ -109,10 +109,8 @@ static int gk_entryhi(struct mvm_vcpu *v)
 {
 	u64 old = v->cp0[10][0];
 
-	v->cp0[10][0] = mvm_gk_cp0(v, MVM_CP0_ENTRYHI);
-	if (!((old ^ v->cp0[10][0]) & GK_ENTRYHI_ASID))
+	if (!mvm_vcpu_set_entryhi(v, mvm_gk_cp0(v, MVM_CP0_ENTRYHI)))
 		return 0;
-	v->tlb.valid = false;	/* a refill not yet written was the old ASID's */
 	if (mvm_vcpu_select_mm(v)) {
 		v->cp0[10][0] = old;
 		return DECLINE;

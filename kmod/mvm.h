@@ -151,6 +151,7 @@ bool mvm_gk_count_supported(void);
 bool mvm_valid_pagemask(u64 pm);
 void mvm_guest_tlb_write(struct mvm_vcpu *v, const struct mvm_tlb_entry *e);
 int mvm_vcpu_select_mm(struct mvm_vcpu *v);
+bool mvm_vcpu_set_entryhi(struct mvm_vcpu *v, u64 val);
 
 /* gk_timer.c */
 bool mvm_gk_timer_supported(void);

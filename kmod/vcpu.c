@@ -470,6 +470,22 @@ static int vcpu_run(struct mvm_vcpu *v)
 	return ret;
 }
 
+/*
+ * The guest's EntryHi, from MVM_SET_ONE_REG or patched code's
+ * MVM_GK_CALL_ENTRYHI. A new guest ASID selects other host entries (each
+ * guest ASID keeps its own); only a refill not yet written is dropped.
+ * True when the ASID changed.
+ */
+bool mvm_vcpu_set_entryhi(struct mvm_vcpu *v, u64 val)
+{
+	bool new_asid = (val ^ v->cp0[10][0]) & 0xff;
+
+	if (new_asid)
+		v->tlb.valid = false;
+	v->cp0[10][0] = val;
+	return new_asid;
+}
+
 static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 {
 	u64 __user *uaddr = (u64 __user *)(unsigned long)r->addr;
@@ -489,13 +505,10 @@ static int one_reg(struct mvm_vcpu *v, const struct mvm_one_reg *r, bool set)
 	if (set) {
 		if (get_user(val, uaddr))
 			return -EFAULT;
-		/*
-		 * A new guest ASID selects other host entries (each guest ASID
-		 * keeps its own); only a refill not yet written is dropped.
-		 */
-		if (reg == 10 && sel == 0 && (val ^ v->cp0[10][0]) & 0xff)
-			v->tlb.valid = false;
-		v->cp0[reg][sel] = val;
+		if (reg == 10 && sel == 0)
+			mvm_vcpu_set_entryhi(v, val);
+		else
+			v->cp0[reg][sel] = val;
 		return 0;
 	}
 	val = v->cp0[reg][sel];
