@@ -136,11 +136,11 @@ static void cp0__write_count(struct cpu *cpu, uint64_t value)
 	cpu->timer_last = cpu__count(cpu);
 }
 
-static void cp0__write_compare(struct cpu *cpu, uint64_t value)
+void cp0__write_compare_at(struct cpu *cpu, uint64_t value, uint32_t count)
 {
 	cpu->cp0.compare = (uint32_t)value;
-	cpu->cp0.cause &= ~(CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7)));
-	cpu->timer_last = cpu__count(cpu);
+	cpu->cp0.cause &= ~CAUSE_TIMER;
+	cpu->timer_last = count;
 }
 
 bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t v)
@@ -167,7 +167,7 @@ bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t v)
 			tlb__flush_soft_mapped(cpu);
 		c->entryhi = v;
 		return true;
-	case CP0_COMPARE * 8: cp0__write_compare(cpu, v); return true;
+	case CP0_COMPARE * 8: cp0__write_compare_at(cpu, v, cpu__count(cpu)); return true;
 	case CP0_STATUS * 8: {
 		uint64_t old = c->status;
 

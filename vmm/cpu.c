@@ -217,7 +217,7 @@ void cpu__poll_timer(struct cpu *cpu)
 	uint32_t compare = (uint32_t)cpu->cp0.compare;
 
 	if ((uint32_t)(compare - cpu->timer_last - 1) < (uint32_t)(now - cpu->timer_last))
-		cpu->cp0.cause |= CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7));
+		cpu->cp0.cause |= CAUSE_TIMER;
 	cpu->timer_last = now;
 }
 

@@ -36,6 +36,7 @@
 #define CAUSE_CE_SHIFT	28
 #define CAUSE_CE	(3ull << 28)
 #define CAUSE_TI	(1ull << 30)
+#define CAUSE_TIMER	(CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7)))	/* TI and IP7 */
 #define CAUSE_BD	(1ull << 31)
 
 #define ENTRYHI_ASID	0xffull
@@ -73,6 +74,8 @@ void cp0__reset(struct cpu *cpu);
 uint64_t cp0__read(struct cpu *cpu, int reg, int sel);
 /* Returns true when the write may change translation, mode or interrupts. */
 bool cp0__write(struct cpu *cpu, int reg, int sel, uint64_t value);
+/* mtc0 Compare made when Count read @count: the ack, the new deadline. */
+void cp0__write_compare_at(struct cpu *cpu, uint64_t value, uint32_t count);
 
 /* tlb.c */
 enum translate_result { TR_OK, TR_ADDRESS_ERROR, TR_REFILL, TR_INVALID, TR_MODIFIED };

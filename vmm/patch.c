@@ -1952,11 +1952,8 @@ static void take_delivery(struct patcher *p)
  */
 static void take_compare(struct patcher *p)
 {
-	struct cpu *cpu = p->cpu;
-
-	cpu->cp0.compare = (uint32_t)*comm64(p, (uint32_t)cp0_offset(CP0_COMPARE, 0));
-	cpu->cp0.cause &= ~(CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7)));
-	cpu->timer_last = (uint32_t)*comm64(p, MVM_GK_COMM_COMPARE_COUNT);
+	cp0__write_compare_at(p->cpu, *comm64(p, (uint32_t)cp0_offset(CP0_COMPARE, 0)),
+			      (uint32_t)*comm64(p, MVM_GK_COMM_COMPARE_COUNT));
 	*comm64(p, MVM_GK_COMM_COMPARE_WRITTEN) = 0;
 }
 
@@ -1979,7 +1976,7 @@ static void sync_out(struct patcher *p)
 	 * check would have at that Count.
 	 */
 	if (raised) {
-		cpu->cp0.cause |= CAUSE_TI | (1ull << (CAUSE_IP_SHIFT + 7));
+		cpu->cp0.cause |= CAUSE_TIMER;
 		cpu->timer_last = (uint32_t)*comm64(p, MVM_GK_COMM_TIMER_COUNT);
 		*comm64(p, MVM_GK_COMM_TIMER_RAISED) = 0;
 	}
