@@ -705,6 +705,9 @@ static bool gk_call(struct mvm_vcpu *v)
 	code = INSN_SYSCALL_CODE(insn);
 	if (code == MVM_GK_CALL_ERET)
 		return mvm_gk_eret_to_user(v);
+	/* The run goes on at the call, asleep, until the timer wakes it. */
+	if (code == MVM_GK_CALL_WAIT)
+		return mvm_gk_wait_call(v);
 	if (code == MVM_GK_CALL_COMPARE ? !mvm_gk_compare_call(v) :
 	    !mvm_gk_tlb_call(v, code))
 		return false;

@@ -85,6 +85,34 @@ static void tlb_fault_registers(struct mvm_vcpu *v, u64 va)
 		       (va & (MVM_GUEST_REGION_MASK | MVM_GUEST_VPN2_MASK)));
 }
 
+/* The patched code of the vector at commpage word @vec, or 0. */
+static u64 vector_host_pc(struct mvm_vcpu *v, u64 vec)
+{
+	u64 host = mvm_gk_get(v, vec);
+
+	if (host & 3 || host < MVM_GK_CODE_BASE ||
+	    host - MVM_GK_CODE_BASE >= v->gk.code_size)
+		return 0;
+	return host;
+}
+
+/*
+ * Guest exception @exc taken as the guest's CPU takes it in kernel mode,
+ * with @raise added to Cause and EPC = @epc: the run goes on at @host.
+ */
+static void enter_vector(struct mvm_vcpu *v, u32 exc, u64 host, u64 raise,
+			 u64 epc, u64 bd)
+{
+	u64 cause = mvm_gk_cp0(v, MVM_CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
+
+	mvm_gk_set_cp0(v, MVM_CP0_CAUSE, cause | raise | bd | exc << 2);
+	mvm_gk_set_cp0(v, MVM_CP0_EPC, epc);
+	mvm_gk_set_cp0(v, MVM_CP0_STATUS,
+		       mvm_gk_cp0(v, MVM_CP0_STATUS) | GK_ST_EXL);
+	mvm_gk_set(v, MVM_GK_COMM_DELIVERED, 1);
+	v->ctx->pc = host;
+}
+
 /*
  * Guest exception @exc of guest user mode taken as the guest's CPU takes
  * it, with @raise added to Cause, the run going on at the patched code of
@@ -94,25 +122,18 @@ static void tlb_fault_registers(struct mvm_vcpu *v, u64 va)
 static bool deliver(struct mvm_vcpu *v, u32 exc, u64 vec, u64 raise, bool tlb,
 		    u64 va)
 {
-	u64 st, cause, host;
+	u64 st, host;
 
 	if (!v->gk.deliver || v->kmode)
 		return false;
-	host = mvm_gk_get(v, vec);
+	host = vector_host_pc(v, vec);
 	st = mvm_gk_cp0(v, MVM_CP0_STATUS);
 	/* User mode runs natively with EXL and ERL clear; anything else is stale. */
-	if (st & (GK_ST_EXL | GK_ST_ERL) || host & 3 || host < MVM_GK_CODE_BASE ||
-	    host - MVM_GK_CODE_BASE >= v->gk.code_size || !switch_mode(v, true))
+	if (st & (GK_ST_EXL | GK_ST_ERL) || !host || !switch_mode(v, true))
 		return false;
-	cause = mvm_gk_cp0(v, MVM_CP0_CAUSE) & ~(GK_CAUSE_BD | GK_CAUSE_EXC | GK_CAUSE_CE);
-	mvm_gk_set_cp0(v, MVM_CP0_CAUSE, cause | raise | (v->ctx->cause & GK_CAUSE_BD) |
-		exc << 2);
-	mvm_gk_set_cp0(v, MVM_CP0_EPC, v->ctx->pc);
-	mvm_gk_set_cp0(v, MVM_CP0_STATUS, st | GK_ST_EXL);
+	enter_vector(v, exc, host, raise, v->ctx->pc, v->ctx->cause & GK_CAUSE_BD);
 	if (tlb)
 		tlb_fault_registers(v, va);
-	mvm_gk_set(v, MVM_GK_COMM_DELIVERED, 1);
-	v->ctx->pc = host;
 	WRITE_ONCE(v->run->kernel_mode, 1);
 	return true;
 }
@@ -147,4 +168,53 @@ bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise)
 		return false;
 	return deliver(v, 0, cause & GK_CAUSE_IV ? MVM_GK_COMM_VEC_INTERRUPT :
 		       MVM_GK_COMM_VEC_GENERAL, raise, false, 0);
+}
+
+/* The interrupt vector for the commpage's Cause.IV. */
+static u64 interrupt_vector(struct mvm_vcpu *v)
+{
+	return mvm_gk_cp0(v, MVM_CP0_CAUSE) & GK_CAUSE_IV ?
+	       MVM_GK_COMM_VEC_INTERRUPT : MVM_GK_COMM_VEC_GENERAL;
+}
+
+/*
+ * MVM_GK_CALL_WAIT: patched code's wait, slept here (mvm_gk_wait) when the
+ * guest's timer is the one thing that can end it: the timer in mvm.ko,
+ * IM7 let through, nothing pending before, and a vector to take the
+ * interrupt at. The run goes on at the call until the timer wakes it.
+ */
+bool mvm_gk_wait_call(struct mvm_vcpu *v)
+{
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), ip;
+
+	if (!v->gk.timer || !v->gk.deliver || !v->kmode ||
+	    st & (GK_ST_EXL | GK_ST_ERL) || !(st & BIT_ULL(15)))
+		return false;
+	ip = mvm_gk_cp0(v, MVM_CP0_CAUSE) | (u64)READ_ONCE(v->vm->irq_lines) << 10;
+	if (ip & st & GK_ST_IM || !vector_host_pc(v, interrupt_vector(v)))
+		return false;
+	v->gk_waiting = true;
+	return true;
+}
+
+/*
+ * The timer woke a wait call with @raise (Cause bits): with Status.IE set
+ * the interrupt is taken at the guest PC after the wait, else the run
+ * goes on after the call. False: the VMM's to take (the vector went).
+ */
+bool mvm_gk_wake(struct mvm_vcpu *v, u64 raise)
+{
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), host;
+
+	v->gk_waiting = false;
+	if (!(st & GK_ST_IE)) {
+		mvm_gk_set_cp0(v, MVM_CP0_CAUSE, mvm_gk_cp0(v, MVM_CP0_CAUSE) | raise);
+		v->ctx->pc += 4;
+		return true;
+	}
+	host = vector_host_pc(v, interrupt_vector(v));
+	if (!host)
+		return false;
+	enter_vector(v, 0, host, raise, mvm_gk_get(v, MVM_GK_COMM_WAIT_PC), 0);
+	return true;
 }

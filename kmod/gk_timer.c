@@ -28,6 +28,7 @@ static enum hrtimer_restart gk_timer_fired(struct hrtimer *hrt)
 	struct task_struct *task;
 
 	WRITE_ONCE(v->gk_timer_due, true);
+	wake_up(&v->gk_wake);	/* a wait call asleep in mvm_gk_wait() */
 	/*
 	 * A vCPU in guest mode on another CPU leaves it for the check in the
 	 * run loop; on this one, the interrupt that ran us already did.
@@ -49,12 +50,14 @@ void mvm_gk_timer_init(struct mvm_vcpu *v)
 {
 	hrtimer_init(&v->gk_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	v->gk_timer.function = gk_timer_fired;
+	init_waitqueue_head(&v->gk_wake);
 }
 
 void mvm_gk_timer_stop(struct mvm_vcpu *v)
 {
 	hrtimer_cancel(&v->gk_timer);
 	v->gk_timer_armed = false;
+	v->gk_waiting = false;
 	WRITE_ONCE(v->gk_timer_due, false);
 }
 
@@ -84,16 +87,17 @@ void mvm_gk_timer_arm(struct mvm_vcpu *v)
 }
 
 /*
- * The timer is due while the guest runs in user mode: with delivery on,
- * its interrupt goes to the patched vector (Cause.TI and IP7 raised, the
- * guest Count of that reported as the VMM's own timer check would), else
- * the run ends for the VMM to raise it.
+ * The timer is due while the guest runs in user mode, or sleeps in a wait
+ * call: with delivery on, its interrupt goes to the patched vector
+ * (Cause.TI and IP7 raised, the guest Count of that reported as the VMM's
+ * own timer check would), else the run ends for the VMM to raise it.
  */
 bool mvm_gk_timer_interrupt(struct mvm_vcpu *v)
 {
 	u32 now = guest_count(v);
 
-	if (!mvm_gk_deliver_interrupt(v, CAUSE_TI_IP7))
+	if (v->gk_waiting ? !mvm_gk_wake(v, CAUSE_TI_IP7) :
+	    !mvm_gk_deliver_interrupt(v, CAUSE_TI_IP7))
 		return false;
 	mvm_gk_set(v, MVM_GK_COMM_TIMER_COUNT, now);
 	mvm_gk_set(v, MVM_GK_COMM_TIMER_RAISED, 1);
@@ -118,4 +122,19 @@ bool mvm_gk_compare_call(struct mvm_vcpu *v)
 	mvm_gk_set(v, MVM_GK_COMM_COMPARE_WRITTEN, 1);
 	mvm_gk_timer_arm(v);
 	return true;
+}
+
+/*
+ * A wait call sleeps until the timer is due (the run loop takes it from
+ * there) or a signal comes (the loop's MVM_EXIT_INTR, the call's PC kept
+ * so that the guest's wait is redone). A deadline that passed or is not
+ * armed leaves only the signal, as a wait with nothing to wake it would.
+ */
+int mvm_gk_wait(struct mvm_vcpu *v)
+{
+	int ret = wait_event_interruptible(v->gk_wake, READ_ONCE(v->gk_timer_due));
+
+	if (ret)
+		v->gk_waiting = false;
+	return ret;
 }

@@ -60,6 +60,7 @@ long mvm_check_extension(unsigned long cap)
 	case MVM_CAP_GUEST_KERNEL_DELIVER:
 		return mvm_gk_supported();
 	case MVM_CAP_GUEST_KERNEL_TIMER:
+	case MVM_CAP_GUEST_KERNEL_WAIT:
 		return mvm_gk_timer_supported();
 	default:
 		return 0;

@@ -8,6 +8,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/kref.h>
 #include <linux/mvm.h>
@@ -122,6 +123,8 @@ struct mvm_vcpu {
 	u32 gk_timer_compare;	/* the value it is armed for */
 	bool gk_timer_armed;
 	bool gk_timer_due;	/* fired: the run ends */
+	bool gk_waiting;	/* MVM_GK_CALL_WAIT: asleep until it fires */
+	wait_queue_head_t gk_wake;
 	struct task_struct *running;	/* the task in MVM_RUN, or NULL */
 };
 
@@ -160,12 +163,15 @@ void mvm_gk_timer_stop(struct mvm_vcpu *v);
 void mvm_gk_timer_arm(struct mvm_vcpu *v);
 bool mvm_gk_compare_call(struct mvm_vcpu *v);
 bool mvm_gk_timer_interrupt(struct mvm_vcpu *v);
+bool mvm_gk_wait_call(struct mvm_vcpu *v);
+int mvm_gk_wait(struct mvm_vcpu *v);
 
 /* gk_mode.c */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v);
 bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
 		    u64 va);
 bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise);
+bool mvm_gk_wake(struct mvm_vcpu *v, u64 raise);
 
 /* gk_tlb.c */
 int mvm_gk_tlb_call(struct mvm_vcpu *v, u32 code);

@@ -391,6 +391,7 @@ static int run_loop(struct mvm_vcpu *v)
 	}
 	if (v->gk.timer)
 		mvm_gk_timer_arm(v);
+	v->gk_waiting = false;
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = MVM_EXIT_INTR;
@@ -401,10 +402,15 @@ static int run_loop(struct mvm_vcpu *v)
 		if (READ_ONCE(v->gk_timer_due)) {
 			WRITE_ONCE(v->gk_timer_due, false);
 			if (!mvm_gk_timer_interrupt(v)) {
+				v->gk_waiting = false;
 				run->exit_reason = MVM_EXIT_INTR;
 				run->pc = v->ctx->pc;
 				return 0;
 			}
+		}
+		if (v->gk_waiting) {
+			mvm_gk_wait(v);
+			continue;
 		}
 		cond_resched();
 		down_read(&v->vm->slots_sem);

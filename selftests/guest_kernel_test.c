@@ -1684,6 +1684,171 @@ TEST_F(gk, timer_interrupt_in_user_mode_goes_to_the_vector)
 	}
 }
 
+/* --- the guest's wait (MVM_CAP_GUEST_KERNEL_WAIT) ------------------------ */
+
+#define WAIT_NEXT_PC	0xffffffff80123458ull	/* the guest PC after the wait */
+
+/* As patched code: the PC after the wait on the commpage, the call, a mark. */
+GUEST_CODE(gk_wait,
+	"	sd	$4, 0x18c0($0)\n"
+	"	syscall	8\n"
+	"	li	$2, 3\n"
+	"	syscall\n");
+
+#define WAIT_CALL_PC	(MVM_GK_CODE_BASE + 4)
+
+/*
+ * Kernel mode, Status @st, Cause.IV, the interrupt vector (gk_li1) at
+ * 0x300, the timer and delivery on, Compare @ms from now (0: 4 s).
+ */
+static void wait_setup(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+		       uint64_t st, uint32_t ms)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint32_t per_ms = ticks_per_ms();
+
+	ASSERT_LT(0, per_ms);
+	ASSERT_EQ(0, deliver(t, 1));
+	ASSERT_EQ(0, module_timer(t, 1));
+	gk_load_at(_metadata, self, gk_li1_start, GUEST_CODE_LEN(gk_li1), 0x300);
+	gk_load(gk_wait, 0);
+	ASSERT_EQ(0, mvm_set_reg(t, R_A0, WAIT_NEXT_PC));
+	*comm_at(self, MVM_GK_COMM_VEC_INTERRUPT) = MVM_GK_CODE_BASE + 0x300;
+	*comm_at(self, MVM_GK_COMM_TIMER_RAISED) = 0;
+	*comm_at(self, MVM_GK_COMM_DELIVERED) = 0;
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
+	*comm_cp0(self, 12) = st;
+	*comm_cp0(self, 13) = 1ull << 23;		/* IV */
+	*comm_cp0(self, 14) = 0x1234;			/* EPC */
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + (ms ? ms : 4000) * per_ms);
+}
+
+TEST_F(gk, wait_call_is_announced)
+{
+	struct mvm_test_vm *t = &self->t;
+
+	EXPECT_EQ(ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER),
+		  ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_WAIT));
+}
+
+/* Asleep until the timer, then its interrupt at the vector, EPC after the wait. */
+TEST_F(gk, wait_call_sleeps_until_the_timer_and_takes_it)
+{
+	struct mvm_test_vm *t = &self->t;
+	long ms;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_WAIT) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_WAIT");
+	wait_setup(_metadata, self, ST_IE | ST_IM(7) | ST_IM(2), 100);
+	ms = timed_run(_metadata, t, &ret);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	EXPECT_EQ(MVM_GK_CODE_BASE + 0x304, t->run->pc);
+	EXPECT_EQ(1, mvm_reg(t, R_V0));
+	EXPECT_EQ(1, t->run->kernel_mode);
+	EXPECT_LE(90, ms);
+	EXPECT_GE(1000, ms);
+	EXPECT_EQ(WAIT_NEXT_PC, *comm_cp0(self, 14));
+	EXPECT_EQ((1ull << 30) | (1ull << 23) | (1ull << 15), *comm_cp0(self, 13));
+	EXPECT_EQ(ST_IE | ST_IM(7) | ST_IM(2) | ST_EXL, *comm_cp0(self, 12));
+	EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_DELIVERED));
+	EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+}
+
+/* With interrupts off the wait ends at the timer and the run goes on after it. */
+TEST_F(gk, wait_call_with_interrupts_off_goes_on_after_it)
+{
+	struct mvm_test_vm *t = &self->t;
+	long ms;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_WAIT) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_WAIT");
+	wait_setup(_metadata, self, ST_IM(7), 100);
+	ms = timed_run(_metadata, t, &ret);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(MVM_EXIT_EXCEPTION, t->run->exit_reason)
+		TH_LOG("exit %s", mvm_exit_name(t->run->exit_reason));
+	EXPECT_EQ(MVM_GK_CODE_BASE + 12, t->run->pc);
+	EXPECT_EQ(3, mvm_reg(t, R_V0));
+	EXPECT_LE(90, ms);
+	EXPECT_GE(1000, ms);
+	EXPECT_EQ(0x1234, *comm_cp0(self, 14));
+	EXPECT_EQ((1ull << 30) | (1ull << 23) | (1ull << 15), *comm_cp0(self, 13));
+	EXPECT_EQ(ST_IM(7), *comm_cp0(self, 12));
+	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_DELIVERED));
+	EXPECT_EQ(1, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+}
+
+/* A signal ends the sleep at the call, nothing raised; the next run sleeps again. */
+TEST_F(gk, wait_call_ends_at_a_signal)
+{
+	struct mvm_test_vm *t = &self->t;
+	struct sigaction sa = { .sa_handler = on_timer_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = 200000 } }, off = { 0 };
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_WAIT) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_WAIT");
+	wait_setup(_metadata, self, ST_IE | ST_IM(7), 0);
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = run_kernel(t);
+	setitimer(ITIMER_REAL, &off, NULL);
+	EXPECT_EQ(-EINTR, ret);
+	EXPECT_EQ(MVM_EXIT_INTR, t->run->exit_reason);
+	EXPECT_EQ(WAIT_CALL_PC, t->run->pc);
+	EXPECT_EQ(1ull << 23, *comm_cp0(self, 13));
+	EXPECT_EQ(ST_IE | ST_IM(7), *comm_cp0(self, 12));
+	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_DELIVERED));
+	EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+	/* From the call again, with the deadline 100 ms away: the vector. */
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + 100 * ticks_per_ms());
+	ASSERT_EQ(0, mvm_set_reg(t, 32, WAIT_CALL_PC));
+	ASSERT_EQ(0, run_kernel(t));
+	EXPECT_EQ(MVM_GK_CODE_BASE + 0x304, t->run->pc);
+	EXPECT_EQ(WAIT_NEXT_PC, *comm_cp0(self, 14));
+}
+
+/* What the timer cannot end, or the guest cannot take there: the VMM's wait. */
+TEST_F(gk, wait_call_declines_what_is_not_its_own)
+{
+	struct mvm_test_vm *t = &self->t;
+	struct mvm_irq_level line = { .irq = 0, .level = 1 };
+	int i;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_WAIT) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_WAIT");
+	for (i = 0; i < 6; i++) {
+		wait_setup(_metadata, self, ST_IE | ST_IM(7) | ST_IM(2), 100);
+		switch (i) {
+		case 0:		/* the timer masked */
+			*comm_cp0(self, 12) &= ~ST_IM(7);
+			break;
+		case 1:		/* an interrupt pending already */
+			*comm_cp0(self, 13) |= 1ull << 10;
+			break;
+		case 2:		/* EXL set */
+			*comm_cp0(self, 12) |= ST_EXL;
+			break;
+		case 3:		/* no vector to take it at */
+			*comm_at(self, MVM_GK_COMM_VEC_INTERRUPT) = 0;
+			break;
+		case 4:		/* the VMM's timer */
+			ASSERT_EQ(0, module_timer(t, 0));
+			break;
+		case 5:		/* a line raised with MVM_IRQ_LINE */
+			ASSERT_EQ(0, ioctl(t->vm_fd, MVM_IRQ_LINE, &line));
+			break;
+		}
+		expect_exc(_metadata, t, MVM_EXC_SYS, WAIT_CALL_PC);
+		EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_DELIVERED));
+		EXPECT_EQ(0, *comm_at(self, MVM_GK_COMM_TIMER_RAISED));
+	}
+}
+
 static uint64_t rng = 0x6a09e667f3bcc909ull;
 
 static uint64_t rnd(void)

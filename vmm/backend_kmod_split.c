@@ -158,6 +158,9 @@ static int enable_module_timer(struct kmod_vcpu *k)
 		return -1;
 	k->module_timer = true;
 	patcher__use_timer_calls(k->patcher);
+	/* MVM_PATCH_NO_WAIT_CALLS: the core's WAIT, for A/B runs. */
+	if (has_cap(k, MVM_CAP_GUEST_KERNEL_WAIT) && !getenv("MVM_PATCH_NO_WAIT_CALLS"))
+		patcher__use_wait_calls(k->patcher);
 	return 0;
 }
 

@@ -117,6 +117,7 @@ enum patch_class {
 	PC_ERET,		/* natively when it returns to kernel mode */
 	PC_TLB,			/* tlbp/tlbr/tlbwi/tlbwr: a call mvm.ko answers */
 	PC_ENTRYHI_WRITE,	/* mtc0 EntryHi: natively unless the ASID changes */
+	PC_WAIT,		/* wait: a call mvm.ko sleeps in; ends the block */
 };
 
 struct patch_stub {
@@ -196,6 +197,7 @@ struct patcher {
 	bool asid_calls;	/* and EntryHi writes with a new ASID */
 	bool eret_calls;	/* and erets to user mode */
 	bool timer_calls;	/* and mtc0 Compare */
+	bool wait_calls;	/* and wait */
 	uint64_t tlb_written;	/* guest TLB entries mvm.ko wrote, not yet taken */
 	uint64_t stat_blocks, stat_flushes, stat_chains, stat_steps, stat_kills;
 	uint64_t stat_flush_why[FLUSH_WHY_COUNT];
@@ -375,6 +377,8 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 		return PC_ERET;
 	case OP_TLBP: case OP_TLBR: case OP_TLBWI: case OP_TLBWR:
 		return p->tlb_calls ? PC_TLB : PC_STEP;
+	case OP_WAIT:
+		return p->wait_calls ? PC_WAIT : PC_STEP;
 	default:
 		/*
 		 * tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
@@ -889,6 +893,21 @@ static void emit_entryhi_write(struct emitter *e, const struct insn *in, uint64_
 	/* declined, the syscall is a step of the write (patcher__resume) */
 	emit(e, H_SYSCALL | MVM_GK_CALL_ENTRYHI << 6);
 	patch_branch(e, same, e->n);
+}
+
+/*
+ * wait: mvm.ko's call sleeps until the guest's timer, which it then takes
+ * with EPC = the PC after the wait (put on the commpage first), or, with
+ * interrupts off, goes on to the block's exit after it. Declined, it is a
+ * step of the wait: the core's WAIT sleeps in the VMM as before.
+ */
+static void emit_wait(struct emitter *e, uint64_t pc)
+{
+	unsigned int s = e->b->scratch[0];
+
+	emit_li64(e, s, pc + 4);
+	emit(e, H_SD(s, MVM_GK_COMM_WAIT_PC, 0));
+	emit_exit_call(e, pc, false, true, H_SYSCALL | MVM_GK_CALL_WAIT << 6);
 }
 
 /* MVM_GK_CALL_* for each TLB instruction: syscall's code field, bits 25..6. */
@@ -1455,6 +1474,11 @@ static void scan_block(struct patcher *p, uint64_t pa, struct scan *s)
 			s->ends_in_eret = true;
 			return;
 		}
+		if (c == PC_WAIT) {	/* the block's exit follows it */
+			s->cls[s->n++] = c;
+			s->named = named;
+			return;
+		}
 		/* side exits, two kept for an ll/sc in a last delay slot */
 		sides += side_exits(in, c);
 		if (sides > PATCH_MAX_SIDE - 2)
@@ -1562,6 +1586,9 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 		case PC_TLB:
 			/* declined, the syscall is a step (patcher__resume) */
 			emit(e, tlb_call(&s.in[i]));
+			break;
+		case PC_WAIT:
+			emit_wait(e, ipc);
 			break;
 		default:
 			emit_one(e, &s.in[i], s.cls[i]);
@@ -1839,6 +1866,11 @@ void patcher__use_eret_calls(struct patcher *p)
 void patcher__use_timer_calls(struct patcher *p)
 {
 	p->timer_calls = true;
+}
+
+void patcher__use_wait_calls(struct patcher *p)
+{
+	p->wait_calls = true;
 }
 
 void patcher__user_exit(struct patcher *p)

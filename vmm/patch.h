@@ -102,6 +102,12 @@ void patcher__use_asid_calls(struct patcher *p);
  */
 void patcher__use_timer_calls(struct patcher *p);
 /*
+ * mvm.ko sleeps in the guest's wait until its timer and takes the
+ * interrupt (MVM_CAP_GUEST_KERNEL_WAIT): an idle guest wakes without an
+ * exit.
+ */
+void patcher__use_wait_calls(struct patcher *p);
+/*
  * A native run ended in guest user mode after patched code may have run:
  * mvm.ko took an eret to user mode, or (MVM_CAP_GUEST_KERNEL_DELIVER, where
  * user-mode runs start with patcher__sync_in() too) handed guest

@@ -38,6 +38,7 @@
 #define MVM_CAP_GUEST_KERNEL_DELIVER 17	/* MVM_ENABLE_CAP: user exceptions to patched code */
 #define MVM_CAP_GUEST_KERNEL_TIMER 18	/* MVM_ENABLE_CAP: the guest's Compare in mvm.ko */
 #define MVM_CAP_GUEST_KERNEL_ASID 19	/* kernel_mode: `syscall MVM_GK_CALL_ENTRYHI` */
+#define MVM_CAP_GUEST_KERNEL_WAIT 20	/* kernel_mode: `syscall MVM_GK_CALL_WAIT` */
 
 /* Limits. */
 #define MVM_MAX_MEMSLOTS	32
@@ -206,6 +207,7 @@ struct mvm_enable_cap {
 #define MVM_GK_COMM_VEC_INTERRUPT 0x18a8ull	/* host PC of EBase + 0x200, or 0 */
 #define MVM_GK_COMM_TIMER_RAISED 0x18b0ull	/* nonzero: mvm.ko raised Cause.TI */
 #define MVM_GK_COMM_TIMER_COUNT	0x18b8ull	/* the guest Count it did it at */
+#define MVM_GK_COMM_WAIT_PC	0x18c0ull	/* guest PC after a wait (its EPC) */
 
 #define MVM_GK_CALL_TLBP	1
 #define MVM_GK_CALL_TLBR	2
@@ -259,6 +261,25 @@ struct mvm_enable_cap {
  * the syscall's Sys exit, nothing changed.
  */
 #define MVM_GK_CALL_ENTRYHI	7
+
+/*
+ * MVM_CAP_GUEST_KERNEL_WAIT: in a kernel_mode run with
+ * MVM_CAP_GUEST_KERNEL_TIMER and MVM_CAP_GUEST_KERNEL_DELIVER on, `syscall
+ * MVM_GK_CALL_WAIT` after patched code stored the guest PC that follows
+ * the wait at MVM_GK_COMM_WAIT_PC is the guest's wait: when the
+ * commpage's Status has IM7 set and EXL and ERL clear, and no interrupt
+ * Status.IM lets through is pending yet (the commpage's Cause.IP or the
+ * lines MVM_IRQ_LINE raised), mvm.ko sleeps until the guest's timer is due
+ * and raises it as in user mode (Cause.TI and IP7, MVM_GK_COMM_TIMER_RAISED
+ * and _COUNT). Then, with Status.IE set, the interrupt is taken in kernel
+ * mode (ExcCode 0, BD clear, EPC = MVM_GK_COMM_WAIT_PC, Status.EXL,
+ * MVM_GK_COMM_DELIVERED) at MVM_GK_COMM_VEC_INTERRUPT (Cause.IV set) or
+ * MVM_GK_COMM_VEC_GENERAL; with IE clear the run goes on after the call.
+ * A signal ends the sleep with MVM_EXIT_INTR at the call, nothing raised.
+ * Anything else (a vector of 0 included) is the syscall's Sys exit,
+ * nothing changed: the VMM executes the wait itself.
+ */
+#define MVM_GK_CALL_WAIT	8
 
 /*
  * MVM_ENABLE_CAP on a vCPU, MVM_CAP_GUEST_KERNEL_DELIVER (needs
