@@ -155,9 +155,14 @@ struct patch_block {
  * leaves patched code (a step, a block exit that never chained).
  */
 #define PROFILE_SLOTS		4096
+#define PROFILE_PCS		(1u << 20)	/* guest PCs a block began at */
 struct exit_profile {
 	uint64_t every, seen;
 	struct { uint64_t pc, count; uint32_t insn; char kind; } slot[PROFILE_SLOTS];
+	/* Each block's guest PC, and the flush count when it was translated. */
+	struct { uint64_t pc, flushes; } *pcs;
+	/* translations of a PC: the first, again after a flush, again without */
+	uint64_t first, after_flush, again;
 };
 
 /* Why every translation was dropped, for the profile. */
@@ -1163,7 +1168,9 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 	for (unsigned int i = 0; i < FLUSH_WHY_COUNT; i++)
 		fprintf(stderr, " %s %llu", flush_why_names[i],
 			(unsigned long long)p->stat_flush_why[i]);
-	fprintf(stderr, " (so far)\n");
+	fprintf(stderr, " (so far); blocks: %llu first at their PC, %llu again after a flush, %llu again without one\n",
+		(unsigned long long)pr->first, (unsigned long long)pr->after_flush,
+		(unsigned long long)pr->again);
 	for (uint64_t i = 0; i < n && i < 16; i++)
 		fprintf(stderr, "  %8llu %c %016llx %08x\n", (unsigned long long)top[i][1],
 			pr->slot[top[i][0]].kind, (unsigned long long)pr->slot[top[i][0]].pc,
@@ -1198,6 +1205,32 @@ static void profile_note(struct patcher *p, uint64_t pc, char kind)
 		}
 	if (++pr->seen % pr->every == 0)
 		profile_dump(p, pr, p->cpu->id);
+}
+
+/* Why the block at guest pc is translated: its first time, or again. */
+static void profile_translation(struct patcher *p, uint64_t pc)
+{
+	struct exit_profile *pr = p->profile;
+	uint32_t h = (uint32_t)((pc >> 2) * 0x9e3779b1u) % PROFILE_PCS;
+
+	if (!pr || !pr->pcs)
+		return;
+	for (unsigned int i = 0; i < 64; i++, h = (h + 1) % PROFILE_PCS) {
+		if (pr->pcs[h].pc == pc) {
+			if (pr->pcs[h].flushes != p->stat_flushes)
+				pr->after_flush++;
+			else
+				pr->again++;
+			pr->pcs[h].flushes = p->stat_flushes;
+			return;
+		}
+		if (!pr->pcs[h].pc) {
+			pr->pcs[h].pc = pc;
+			pr->pcs[h].flushes = p->stat_flushes;
+			pr->first++;
+			return;
+		}
+	}
 }
 
 /* --- blocks -------------------------------------------------------------- */
@@ -1622,6 +1655,7 @@ static struct patch_block *translate(struct patcher *p, uint64_t pc, uint64_t pa
 	p->used += e->n;
 	flush_icache(p, b->start, b->nwords);
 	p->stat_blocks++;
+	profile_translation(p, pc);
 	free(e);
 	return b;
 }
@@ -2117,14 +2151,19 @@ struct patcher *patcher__create(struct cpu *cpu, uint8_t *comm, uint32_t *code)
 	p->code = code;
 	if (getenv("MVM_PATCH_PROFILE")) {
 		p->profile = calloc(1, sizeof(*p->profile));
-		if (p->profile)
+		if (p->profile) {
 			p->profile->every = strtoull(getenv("MVM_PATCH_PROFILE"), NULL, 0) ?: 100000;
+			p->profile->pcs = calloc(PROFILE_PCS, sizeof(*p->profile->pcs));
+		}
 	}
 	segments_init(p);
 	jump_hash_clear(p);
 	/* The code map patched I-cache ops look at: the core's code pages. */
 	if (!code_cache__get(cpu->bus) ||
 	    code_cache__add_mirror(cpu->bus->code, codemap(p), PATCH_CODEMAP_BYTES * 8ull)) {
+		if (p->profile)
+			free(p->profile->pcs);
+		free(p->profile);
 		free(p);
 		return NULL;
 	}
@@ -2142,6 +2181,8 @@ void patcher__destroy(struct patcher *p)
 		block_free(p->blocks[i]);
 	free(p->blocks);
 	free(p->straddlers);
+	if (p->profile)
+		free(p->profile->pcs);
 	free(p->profile);
 	free(p);
 }
