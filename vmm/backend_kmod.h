@@ -37,6 +37,7 @@ struct kmod_vcpu {
 	bool synced;			/* tlb_sent & co. describe the module */
 	uint64_t entryhi_sent, userlocal_sent, hwrena_sent;
 	atomic_bool native;		/* inside MVM_RUN: a kick must signal */
+	bool called_off;		/* the last run: the VMM did not enter (MVM_EXIT_INTR) */
 	bool sync_regs;			/* MVM_CAP_SYNC_REGS: registers in run->s */
 	timer_t timer;			/* the guest's Compare, as a signal */
 	bool timer_ok, timer_armed;

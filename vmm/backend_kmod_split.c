@@ -476,9 +476,10 @@ static int run_native(struct kmod_vcpu *k)
 	uint64_t t0 = k->report ? host_clock__mono_ns() : 0;
 
 	atomic_store(&k->native, true);
-	if (atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq) ||
-	    !(k->run->kernel_mode ? cpu__native_kernel_ready(cpu) :
-	      cpu__native_user_ready(cpu))) {
+	k->called_off = atomic_load(&cpu->kick) || atomic_load(&cpu->kick_irq) ||
+			!(k->run->kernel_mode ? cpu__native_kernel_ready(cpu) :
+			  cpu__native_user_ready(cpu));
+	if (k->called_off) {
 		k->run->exit_reason = MVM_EXIT_INTR;
 	} else if (ioctl(k->vcpu_fd, MVM_RUN, 0) && errno != EINTR) {
 		pr_err("kmod: vCPU %d: MVM_RUN: %s", k->id, strerror(errno));
@@ -635,7 +636,8 @@ static int handle_kernel_exit(struct kmod_vcpu *k)
 		return -1;
 	}
 	if (!patcher__resume(k->patcher, host_pc, syscall,
-			     reason == MVM_EXIT_MMIO ? 'm' : reason == MVM_EXIT_INTR ? 'n' : 'e',
+			     reason == MVM_EXIT_MMIO ? 'm' : k->called_off ? 'o' :
+			     reason == MVM_EXIT_INTR ? 'n' : 'e',
 			     k->cpu->gpr, &r)) {
 		pr_err("kmod: vCPU %d: patched code stopped outside the translation cache at 0x%llx (exit %u)",
 		       k->id, (unsigned long long)host_pc, reason);

@@ -1180,7 +1180,8 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 
 /*
  * kind: 's' stepped, 'x' block exit, 'e' exception, 'm' MMIO,
- * 'n' interrupted (a signal, the timer, an entry the VMM called off),
+ * 'n' interrupted (a signal, the timer), 'o' an entry the VMM called off
+ * (a kick, or an interrupt its core found pending),
  * 'i' indirect miss;
  * at a flush of every translation, 'f' the return address of the caller
  * of an Index I-cache op, 'w' the core's PC when it saw code written.
