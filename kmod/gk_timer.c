@@ -14,7 +14,8 @@
 #include <asm/time.h>
 #include "mvm.h"
 
-#define CAUSE_TI_IP7	(BIT_ULL(30) | BIT_ULL(15))
+#define CAUSE_TI	BIT_ULL(30)
+#define CAUSE_TI_IP7	(CAUSE_TI | BIT_ULL(15))
 
 /* The guest's Count now: the host's plus the VMM's offset. */
 static u32 guest_count(struct mvm_vcpu *v)
@@ -91,10 +92,15 @@ void mvm_gk_timer_arm(struct mvm_vcpu *v)
  * call: with delivery on, its interrupt goes to the patched vector
  * (Cause.TI and IP7 raised, the guest Count of that reported as the VMM's
  * own timer check would), else the run ends for the VMM to raise it.
+ * Cause.TI raised already (the VMM's core took this deadline while the
+ * vCPU thread was out of MVM_RUN): nothing new, the run goes on.
  */
 bool mvm_gk_timer_interrupt(struct mvm_vcpu *v)
 {
 	u32 now = guest_count(v);
+
+	if (mvm_gk_cp0(v, MVM_CP0_CAUSE) & CAUSE_TI)
+		return true;
 
 	if (v->gk_waiting ? !mvm_gk_wake(v, CAUSE_TI_IP7) :
 	    !mvm_gk_deliver_interrupt(v, CAUSE_TI_IP7))

@@ -1575,6 +1575,30 @@ TEST_F(gk, timer_ends_the_run_at_the_deadline)
 	EXPECT_LE(1900, ms);
 }
 
+/*
+ * The deadline comes with Cause.TI raised on the commpage already (the
+ * VMM took it meanwhile): nothing new, so only the alarm ends the run.
+ */
+TEST_F(gk, timer_due_with_ti_raised_ends_nothing)
+{
+	struct mvm_test_vm *t = &self->t;
+	uint32_t per_ms;
+	int ret;
+
+	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
+		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
+	per_ms = ticks_per_ms();
+	ASSERT_LT(0, per_ms);
+	ASSERT_EQ(0, module_timer(t, 1));
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
+	*comm_cp0(self, 13) = (1ull << 30) | (1ull << 15);
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + 100 * per_ms);
+	gk_load(gk_spin, 0);
+	EXPECT_LE(1900, timed_run(_metadata, t, &ret));
+	EXPECT_EQ(-EINTR, ret);
+	EXPECT_EQ((1ull << 30) | (1ull << 15), *comm_cp0(self, 13));
+}
+
 /* A deadline already passed, or the timer off: only the alarm ends the run. */
 TEST_F(gk, timer_ignores_passed_deadlines_and_can_be_off)
 {
