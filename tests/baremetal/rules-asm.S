@@ -185,19 +185,31 @@ RULE(rule_mem_unaligned)
 	sdr	$9, 307($1)
 	RULE_END
 
-/* ll/sc and lld/scd pairs that succeed, and an sc after eret that fails. */
+/*
+ * ll/sc and lld/scd pairs that succeed, and an sc after eret that fails.
+ * Each pair retries until its sc succeeds, as all code using them does:
+ * any exception between ll and sc may fail the sc, and under mvm.ko the
+ * host takes its interrupts and TLB refills there (measured once in a
+ * clean check: the third scd failed).
+ */
 RULE(rule_llsc)
 	LA($1, rule_data)
-	ll	$2, 320($1)
+1:	ll	$2, 320($1)
 	addiu	$2, $2, 3
 	sc	$2, 320($1)
-	lld	$3, 328($1)
+	beqz	$2, 1b
+	 nop
+2:	lld	$3, 328($1)
 	daddiu	$3, $3, 5
 	scd	$3, 328($1)
-	lld	$4, 336($1)
+	beqz	$3, 2b
+	 nop
+3:	lld	$4, 336($1)
 	dsll	$4, $4, 1
 	move	$26, $1
 	scd	$4, 336($26)
+	beqz	$4, 3b
+	 nop
 	RULE_END
 
 /* CP0 reads and writes the commpage serves. */
