@@ -1548,22 +1548,29 @@ TEST_F(gk, timer_is_announced_and_checked)
 	EXPECT_EQ(-EINVAL, module_timer(t, 1));
 }
 
+/* The module's timer on, guest Count = host + @offset, Compare @ms away, a spin. */
+static void spin_to_deadline(struct __test_metadata *_metadata, FIXTURE_DATA(gk) *self,
+			     uint32_t offset, uint32_t ms)
+{
+	uint32_t per_ms = ticks_per_ms();
+
+	ASSERT_LT(0, per_ms);
+	ASSERT_EQ(0, module_timer(&self->t, 1));
+	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = offset;
+	*comm_cp0(self, 11) = (uint32_t)(host_count() + offset + ms * per_ms);
+	gk_load(gk_spin, 0);
+}
+
 /* A deadline 100 ms away ends a spinning run then, with MVM_EXIT_INTR. */
 TEST_F(gk, timer_ends_the_run_at_the_deadline)
 {
 	struct mvm_test_vm *t = &self->t;
-	uint32_t per_ms;
 	long ms;
 	int ret;
 
 	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
 		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
-	per_ms = ticks_per_ms();
-	ASSERT_LT(0, per_ms);
-	ASSERT_EQ(0, module_timer(t, 1));
-	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 12345;
-	*comm_cp0(self, 11) = (uint32_t)(host_count() + 12345 + 100 * per_ms);
-	gk_load(gk_spin, 0);
+	spin_to_deadline(_metadata, self, 12345, 100);
 	ms = timed_run(_metadata, t, &ret);
 	EXPECT_EQ(0, ret);
 	EXPECT_EQ(MVM_EXIT_INTR, t->run->exit_reason);
@@ -1582,18 +1589,12 @@ TEST_F(gk, timer_ends_the_run_at_the_deadline)
 TEST_F(gk, timer_due_with_ti_raised_ends_nothing)
 {
 	struct mvm_test_vm *t = &self->t;
-	uint32_t per_ms;
 	int ret;
 
 	if (ioctl(t->dev_fd, MVM_CHECK_EXTENSION, MVM_CAP_GUEST_KERNEL_TIMER) != 1)
 		SKIP(return, "no MVM_CAP_GUEST_KERNEL_TIMER");
-	per_ms = ticks_per_ms();
-	ASSERT_LT(0, per_ms);
-	ASSERT_EQ(0, module_timer(t, 1));
-	*comm_at(self, MVM_GK_COMM_COUNT_OFFSET) = 0;
 	*comm_cp0(self, 13) = (1ull << 30) | (1ull << 15);
-	*comm_cp0(self, 11) = (uint32_t)(host_count() + 100 * per_ms);
-	gk_load(gk_spin, 0);
+	spin_to_deadline(_metadata, self, 0, 100);
 	EXPECT_LE(1900, timed_run(_metadata, t, &ret));
 	EXPECT_EQ(-EINTR, ret);
 	EXPECT_EQ((1ull << 30) | (1ull << 15), *comm_cp0(self, 13));
