@@ -18,6 +18,7 @@
 #define GK_ST_KSU_USER	(2ull << 3)
 #define GK_ST_UX	BIT_ULL(5)
 #define GK_ST_IM	0xff00ull
+#define GK_ST_IM7	BIT_ULL(15)	/* the timer's */
 #define GK_ST_RE	BIT_ULL(25)
 #define GK_ST_CU0	BIT_ULL(28)
 #define GK_ST_CU1	BIT_ULL(29)
@@ -41,6 +42,17 @@ static bool switch_mode(struct mvm_vcpu *v, bool kmode)
 }
 
 /*
+ * Interrupts Status.IM lets through: the VMM's Cause (its timer on IP7)
+ * and lines raised with MVM_IRQ_LINE since.
+ */
+static u64 pending_interrupts(struct mvm_vcpu *v, u64 st)
+{
+	u64 ip = mvm_gk_cp0(v, MVM_CP0_CAUSE) | (u64)READ_ONCE(v->vm->irq_lines) << 10;
+
+	return ip & st & GK_ST_IM;
+}
+
+/*
  * MVM_GK_CALL_ERET: patched code's eret back to guest user mode, done here
  * when user mode is one mvm.ko runs natively (the VMM's core runs the
  * others: supervisor mode, 32-bit addressing, CP0 or the FPU usable) and
@@ -48,15 +60,12 @@ static bool switch_mode(struct mvm_vcpu *v, bool kmode)
  */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v)
 {
-	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), ip;
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS);
 
 	if ((st & (GK_ST_EXL | GK_ST_ERL | GK_ST_KSU | GK_ST_UX | GK_ST_CU0 |
 		   GK_ST_CU1 | GK_ST_RE)) != (GK_ST_EXL | GK_ST_KSU_USER | GK_ST_UX))
 		return false;
-	/* The VMM's Cause (its timer on IP7), and lines raised since. */
-	ip = mvm_gk_cp0(v, MVM_CP0_CAUSE);
-	ip |= (u64)READ_ONCE(v->vm->irq_lines) << 10;
-	if (st & GK_ST_IE && ip & st & GK_ST_IM)
+	if (st & GK_ST_IE && pending_interrupts(v, st))
 		return false;
 	if (!switch_mode(v, false))
 		return false;
@@ -150,6 +159,13 @@ bool mvm_gk_deliver(struct mvm_vcpu *v, u32 exc, bool refill, bool tlb,
 		       MVM_GK_COMM_VEC_GENERAL, 0, tlb, va);
 }
 
+/* The interrupt vector for the commpage's Cause.IV. */
+static u64 interrupt_vector(struct mvm_vcpu *v)
+{
+	return mvm_gk_cp0(v, MVM_CP0_CAUSE) & GK_CAUSE_IV ?
+	       MVM_GK_COMM_VEC_INTERRUPT : MVM_GK_COMM_VEC_GENERAL;
+}
+
 /*
  * An interrupt with @raise (Cause bits) pending, for guest user mode that
  * the host interrupt which brought it just stopped (so EPC and BD are the
@@ -166,15 +182,7 @@ bool mvm_gk_deliver_interrupt(struct mvm_vcpu *v, u64 raise)
 	if (v->kmode || !host_irq || !(st & GK_ST_IE) ||
 	    !(cause & st & GK_ST_IM))
 		return false;
-	return deliver(v, 0, cause & GK_CAUSE_IV ? MVM_GK_COMM_VEC_INTERRUPT :
-		       MVM_GK_COMM_VEC_GENERAL, raise, false, 0);
-}
-
-/* The interrupt vector for the commpage's Cause.IV. */
-static u64 interrupt_vector(struct mvm_vcpu *v)
-{
-	return mvm_gk_cp0(v, MVM_CP0_CAUSE) & GK_CAUSE_IV ?
-	       MVM_GK_COMM_VEC_INTERRUPT : MVM_GK_COMM_VEC_GENERAL;
+	return deliver(v, 0, interrupt_vector(v), raise, false, 0);
 }
 
 /*
@@ -185,13 +193,11 @@ static u64 interrupt_vector(struct mvm_vcpu *v)
  */
 bool mvm_gk_wait_call(struct mvm_vcpu *v)
 {
-	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS), ip;
+	u64 st = mvm_gk_cp0(v, MVM_CP0_STATUS);
 
 	if (!v->gk.timer || !v->gk.deliver || !v->kmode ||
-	    st & (GK_ST_EXL | GK_ST_ERL) || !(st & BIT_ULL(15)))
-		return false;
-	ip = mvm_gk_cp0(v, MVM_CP0_CAUSE) | (u64)READ_ONCE(v->vm->irq_lines) << 10;
-	if (ip & st & GK_ST_IM || !vector_host_pc(v, interrupt_vector(v)))
+	    st & (GK_ST_EXL | GK_ST_ERL) || !(st & GK_ST_IM7) ||
+	    pending_interrupts(v, st) || !vector_host_pc(v, interrupt_vector(v)))
 		return false;
 	v->gk_waiting = true;
 	return true;

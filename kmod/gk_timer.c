@@ -58,7 +58,6 @@ void mvm_gk_timer_stop(struct mvm_vcpu *v)
 {
 	hrtimer_cancel(&v->gk_timer);
 	v->gk_timer_armed = false;
-	v->gk_waiting = false;
 	WRITE_ONCE(v->gk_timer_due, false);
 }
 
@@ -136,11 +135,7 @@ bool mvm_gk_compare_call(struct mvm_vcpu *v)
  * so that the guest's wait is redone). A deadline that passed or is not
  * armed leaves only the signal, as a wait with nothing to wake it would.
  */
-int mvm_gk_wait(struct mvm_vcpu *v)
+void mvm_gk_wait(struct mvm_vcpu *v)
 {
-	int ret = wait_event_interruptible(v->gk_wake, READ_ONCE(v->gk_timer_due));
-
-	if (ret)
-		v->gk_waiting = false;
-	return ret;
+	wait_event_interruptible(v->gk_wake, READ_ONCE(v->gk_timer_due));
 }

@@ -164,7 +164,7 @@ void mvm_gk_timer_arm(struct mvm_vcpu *v);
 bool mvm_gk_compare_call(struct mvm_vcpu *v);
 bool mvm_gk_timer_interrupt(struct mvm_vcpu *v);
 bool mvm_gk_wait_call(struct mvm_vcpu *v);
-int mvm_gk_wait(struct mvm_vcpu *v);
+void mvm_gk_wait(struct mvm_vcpu *v);
 
 /* gk_mode.c */
 bool mvm_gk_eret_to_user(struct mvm_vcpu *v);

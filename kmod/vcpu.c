@@ -391,7 +391,7 @@ static int run_loop(struct mvm_vcpu *v)
 	}
 	if (v->gk.timer)
 		mvm_gk_timer_arm(v);
-	v->gk_waiting = false;
+	v->gk_waiting = false;	/* a wait a signal ended is redone from its call */
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = MVM_EXIT_INTR;
@@ -402,7 +402,6 @@ static int run_loop(struct mvm_vcpu *v)
 		if (READ_ONCE(v->gk_timer_due)) {
 			WRITE_ONCE(v->gk_timer_due, false);
 			if (!mvm_gk_timer_interrupt(v)) {
-				v->gk_waiting = false;
 				run->exit_reason = MVM_EXIT_INTR;
 				run->pc = v->ctx->pc;
 				return 0;
