@@ -386,8 +386,8 @@ static enum patch_class classify(const struct patcher *p, const struct insn *in)
 		return p->wait_calls ? PC_WAIT : PC_STEP;
 	default:
 		/*
-		 * tlb*, wait, syscall, break, sdbbp, deret, rdhwr,
-		 * rdpgpr/wrpgpr, synci, I-cache ops, FPU and COP2, reserved.
+		 * syscall, break, sdbbp, deret, rdhwr, rdpgpr/wrpgpr,
+		 * FPU and COP2, reserved.
 		 */
 		return PC_STEP;
 	}
@@ -1145,6 +1145,12 @@ static void emit_eret(struct emitter *e, uint64_t pc)
 static bool fetch_pa(struct patcher *p, uint64_t pc, uint64_t *pa);
 static uint32_t guest_word(struct patcher *p, uint64_t pa);
 
+/* A guest PC spread over n slots (Fibonacci hashing of the word index). */
+static uint32_t pc_slot(uint64_t pc, uint32_t n)
+{
+	return (uint32_t)((pc >> 2) * 0x9e3779b1u) % n;
+}
+
 static int profile_cmp(const void *a, const void *b)
 {
 	const uint64_t *x = a, *y = b;
@@ -1189,7 +1195,7 @@ static void profile_dump(struct patcher *p, struct exit_profile *pr, int cpu)
 static void profile_note(struct patcher *p, uint64_t pc, char kind)
 {
 	struct exit_profile *pr = p->profile;
-	uint32_t h = (uint32_t)((pc >> 2) * 0x9e3779b1u) % PROFILE_SLOTS;
+	uint32_t h = pc_slot(pc, PROFILE_SLOTS);
 
 	if (!pr)
 		return;
@@ -1212,7 +1218,7 @@ static void profile_note(struct patcher *p, uint64_t pc, char kind)
 static void profile_translation(struct patcher *p, uint64_t pc)
 {
 	struct exit_profile *pr = p->profile;
-	uint32_t h = (uint32_t)((pc >> 2) * 0x9e3779b1u) % PROFILE_PCS;
+	uint32_t h = pc_slot(pc, PROFILE_PCS);
 
 	if (!pr || !pr->pcs)
 		return;
@@ -1238,7 +1244,7 @@ static void profile_translation(struct patcher *p, uint64_t pc)
 
 static uint32_t hash_pc(uint64_t pc)
 {
-	return (uint32_t)((pc >> 2) * 0x9e3779b1u) % PATCH_HASH_SIZE;
+	return pc_slot(pc, PATCH_HASH_SIZE);
 }
 
 static void block_free(struct patch_block *b)
